@@ -1,0 +1,22 @@
+// The kernel table: every kernel computes the chunk [lo, hi) of its job's index space,
+// reading its arguments from the job descriptor. Ids are exported so the host never keeps
+// its own copy of them. A switch of direct calls lets the optimiser inline each kernel into
+// the claim loop, which an indirect call through a function table would prevent.
+import { hello } from "./hello";
+import { mark, spin, fault } from "./synthetic";
+
+export const KERNEL_HELLO: i32 = 0;
+export const KERNEL_MARK: i32 = 1;
+export const KERNEL_SPIN: i32 = 2;
+export const KERNEL_FAULT: i32 = 3;
+export const KERNEL_COUNT: i32 = 4;
+
+export function runKernel(kernel: i32, lo: i32, hi: i32): void {
+  switch (kernel) {
+    case KERNEL_HELLO: hello(lo, hi); break;
+    case KERNEL_MARK: mark(lo, hi); break;
+    case KERNEL_SPIN: spin(lo, hi); break;
+    case KERNEL_FAULT: fault(lo, hi); break;
+    default: unreachable();
+  }
+}

@@ -1,0 +1,28 @@
+// Argument parsing shared by the commands: node:util parseArgs, with its errors turned into
+// one-line usage errors (exit code 2) instead of stack traces.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
+/** A flag's value as a positive integer, or a UsageError naming the flag. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`--${flag} must be a positive integer (got '${value}')`);
+  }
+  return number;
+}

@@ -1,0 +1,10 @@
+// The public API of parwasm: an explicit list, nothing exported by accident.
+export { createPool } from './pool/pool.js';
+export type { Pool } from './pool/pool.js';
+export type { PoolOptions } from './pool/options.js';
+export type { HelloReply } from './ops/hello.js';
+export type { RunOptions } from './schedule/parallel-for.js';
+export type { RunStats, WorkerStats, ChunkRecord } from './schedule/telemetry.js';
+export { SCHEDULES } from './schedule/schedules.js';
+export type { Schedule } from './schedule/schedules.js';
+export { AbortError, PoolClosedError, ValidationError, WorkerCrashError } from './errors.js';

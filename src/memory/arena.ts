@@ -1,0 +1,75 @@
+// Regions of the shared memory for one operation's data. Operations run one at a time, so
+// a bump allocator that starts over for every operation is enough, and it reuses the same
+// pages each time: first touch of a fresh page costs ~13 µs here, rewriting one ~0.15 µs.
+import { rangeError } from '../errors.js';
+import { PAGE_BYTES } from './module.js';
+
+const ALIGN = 64; // a cache line: no region shares a line with another
+
+export class SharedArena {
+  #next: number;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    /** First byte the arena may hand out (above the control block and static data). */
+    readonly base: number,
+    /** The memory's maximum size in bytes. */
+    readonly limit: number,
+  ) {
+    this.#next = alignUp(base);
+  }
+
+  /** Bytes an operation may allocate in all. */
+  get capacity(): number {
+    return this.limit - alignUp(this.base);
+  }
+
+  /** Throws the RangeError of an operation that would need more than `capacity`; call it while
+   * validating, before any work starts. */
+  checkFits(bytes: number, argument: string): void {
+    if (bytes > this.capacity) {
+      throw rangeError(argument, `small enough to fit the pool's maxMemory (${this.capacity} bytes free for data)`,
+        `a size that needs ${bytes} bytes`);
+    }
+  }
+
+  reset(): void {
+    this.#next = alignUp(this.base);
+  }
+
+  /** Reserves `bytes` and returns their byte offset, growing the memory if needed. */
+  alloc(bytes: number): number {
+    const offset = this.#next;
+    const end = offset + bytes;
+    if (end > this.limit) throw rangeError('memory', `at most ${this.limit} bytes`, end);
+    const size = this.memory.buffer.byteLength;
+    if (end > size) this.memory.grow(Math.ceil((end - size) / PAGE_BYTES));
+    this.#next = alignUp(end);
+    return offset;
+  }
+
+  // Views are made from `memory.buffer` each time: growth replaces the SharedArrayBuffer.
+  f64(offset: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, offset, length);
+  }
+
+  f32(offset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, length);
+  }
+
+  u32(offset: number, length: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, offset, length);
+  }
+
+  i32(offset: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, offset, length);
+  }
+
+  u8(offset: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, offset, length);
+  }
+}
+
+function alignUp(offset: number): number {
+  return Math.ceil(offset / ALIGN) * ALIGN;
+}

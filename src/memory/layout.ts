@@ -1,0 +1,25 @@
+// The control block's layout, as the kernels define it (assembly/layout.ts).
+import { readConstants, type KernelExports } from './module.js';
+
+const NAMES = [
+  'CONTROL_BYTES', 'LINE', 'MAX_WORKERS', 'HEAP_BASE',
+  'JOB_SEQ', 'COMMAND', 'COMMAND_RUN', 'COMMAND_STOP', 'PENDING', 'ABORT',
+  'JOB_KERNEL', 'JOB_N', 'JOB_SCHEDULE', 'JOB_CHUNK', 'JOB_WORKERS', 'JOB_TRACE_PTR',
+  'JOB_TRACE_CAPACITY', 'ARGS_I32', 'ARGS_F64', 'ARG_COUNT_I32', 'ARG_COUNT_F64',
+  'NEXT_INDEX', 'TRACE_COUNT', 'STEAL_RANGES', 'TELEMETRY',
+  'T_BUSY_MS', 'T_CHUNKS', 'T_ITEMS', 'T_STEAL_ATTEMPTS', 'T_STEALS', 'T_THREAD_ID', 'T_DONE_SEQ',
+  'TRACE_RECORD_BYTES',
+  'SCHEDULE_STATIC', 'SCHEDULE_CYCLIC', 'SCHEDULE_DYNAMIC', 'SCHEDULE_GUIDED', 'SCHEDULE_STEALING',
+  'KERNEL_HELLO', 'KERNEL_MARK', 'KERNEL_SPIN', 'KERNEL_FAULT',
+] as const;
+
+/** Byte offsets and ids exported by the module; every name is checked to be present. */
+export type Layout = Readonly<Record<(typeof NAMES)[number], number>>;
+
+export function readLayout(exports: KernelExports): Layout {
+  const constants = readConstants(exports);
+  for (const name of NAMES) {
+    if (typeof constants[name] !== 'number') throw new Error(`parwasm.wasm does not export ${name}`);
+  }
+  return constants as Layout;
+}

@@ -1,0 +1,39 @@
+// The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
+// every worker, and the control-block layout read from the module's own exports.
+import { readFile } from 'node:fs/promises';
+
+const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+export function kernelModule(): Promise<WebAssembly.Module> {
+  compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
+  return compiled;
+}
+
+export const PAGE_BYTES = 65536;
+
+/** The module's exports: its entry points and the constants it shares with the host. */
+export interface KernelExports {
+  setWorker(rank: number, threadId: number): void;
+  runJob(): void;
+  [constant: string]: unknown;
+}
+
+export function instantiate(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  now: () => number,
+): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, now } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** Reads the exported i32 constants (layout offsets, kernel and schedule ids) into a plain
+ * object, so the host never keeps a second copy of numbers the kernels depend on. */
+export function readConstants(exports: KernelExports): Record<string, number> {
+  const constants: Record<string, number> = {};
+  for (const [name, value] of Object.entries(exports)) {
+    if (value instanceof WebAssembly.Global) constants[name] = value.value as number;
+  }
+  return constants;
+}

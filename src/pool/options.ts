@@ -1,0 +1,37 @@
+// createPool's options, validated in one place.
+import { availableParallelism } from 'node:os';
+import { PAGE_BYTES } from '../memory/module.js';
+import { integerIn, knownKeys, optionsObject } from '../validate.js';
+
+/** Options of createPool. */
+export interface PoolOptions {
+  /** Worker threads to start, from 1 to 512. More than the machine's cores is allowed (and
+   * correct) but not faster. Default: `os.availableParallelism()`. */
+  workers?: number;
+  /** The most bytes the shared memory may grow to, from 1 MiB to 4 GiB (the wasm32 limit);
+   * rounded up to whole 64 KiB pages. Operations that would need more reject with a
+   * RangeError before any work starts. Default: 2 GiB. */
+  maxMemory?: number;
+}
+
+export interface ValidatedPoolOptions {
+  workers: number;
+  maxMemoryPages: number;
+}
+
+export const MAX_WORKERS = 512; // assembly/layout.ts MAX_WORKERS: the control block has a slot for each
+const MIN_MEMORY = 1 << 20;
+const MAX_MEMORY = 2 ** 32;
+const DEFAULT_MAX_MEMORY = 2 ** 31;
+
+export function validatePoolOptions(value: unknown): ValidatedPoolOptions {
+  const options = optionsObject(value, 'options');
+  knownKeys(options, 'options', ['workers', 'maxMemory']);
+  const workers = options.workers === undefined
+    ? Math.min(availableParallelism(), MAX_WORKERS)
+    : integerIn(options.workers, 'options.workers', 1, MAX_WORKERS);
+  const maxMemory = options.maxMemory === undefined
+    ? DEFAULT_MAX_MEMORY
+    : integerIn(options.maxMemory, 'options.maxMemory', MIN_MEMORY, MAX_MEMORY);
+  return { workers, maxMemoryPages: Math.ceil(maxMemory / PAGE_BYTES) };
+}

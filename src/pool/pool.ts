@@ -1,0 +1,248 @@
+// The pool: worker threads that share one WebAssembly.Memory and run one operation at a
+// time, in the order the calls were made.
+import { AbortError, PoolClosedError, WorkerCrashError } from '../errors.js';
+import { SharedArena } from '../memory/arena.js';
+import { ControlBlock } from '../memory/control-block.js';
+import { readLayout } from '../memory/layout.js';
+import { instantiate, kernelModule, PAGE_BYTES } from '../memory/module.js';
+import type { RunContext } from '../schedule/parallel-for.js';
+import { hello, type HelloReply } from '../ops/hello.js';
+import { Doorbell } from './doorbell.js';
+import { validatePoolOptions, type PoolOptions } from './options.js';
+import { spawnWorker, type WorkerHandle } from './worker-handle.js';
+
+const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
+
+// The module's declared initial memory (asconfig.json "initialMemory"): an imported memory
+// may not start smaller.
+const INITIAL_PAGES = 4;
+// How long close() lets workers leave their loop before terminating them.
+const STOP_GRACE_MS = 2000;
+
+/** What an operation holding its turn may use: the pool's shared memory, all to itself. */
+export interface Turn extends RunContext {
+  readonly workers: readonly WorkerHandle[];
+}
+
+interface QueuedCall {
+  start(turn: Turn): Promise<void>;
+  cancel(error: Error): void;
+}
+
+/** Starts a pool of worker threads that share one WebAssembly.Memory. Resolves once every
+ * worker has instantiated the kernels on it. */
+export function createPool(options?: PoolOptions): Promise<Pool> {
+  return startPool(options, defaultWorkerEntry);
+}
+
+/** createPool with another worker entry point (tests use one that fails to start). */
+export async function startPool(options: unknown, workerEntry: URL): Promise<Pool> {
+  const { workers, maxMemoryPages } = validatePoolOptions(options);
+  const module = await kernelModule();
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxMemoryPages, shared: true });
+  // The main thread's own instance is only read for the layout; it runs no kernel.
+  const layout = readLayout(instantiate(module, memory, () => performance.now()));
+  const pool = new Pool(workers, { module, memory, layout, workerEntry, maxMemoryPages });
+  await pool.start();
+  return pool;
+}
+
+export class Pool {
+  /** Number of worker threads. */
+  readonly size: number;
+  readonly #module: WebAssembly.Module;
+  readonly #memory: WebAssembly.Memory;
+  readonly #control: ControlBlock;
+  readonly #arena: SharedArena;
+  readonly #doorbell: Doorbell;
+  readonly #workerEntry: URL;
+  readonly #workers: (WorkerHandle | undefined)[];
+  readonly #queue: QueuedCall[] = [];
+  #pumping: Promise<void> | undefined;
+  /** Settles when every worker that died has been replaced; never rejects. */
+  #recovery: Promise<void> = Promise.resolve();
+  /** Set when a replacement worker failed to start: the pool can run nothing more. */
+  #broken: Error | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use createPool(). */
+  constructor(size: number, parts: PoolParts) {
+    this.size = size;
+    this.#module = parts.module;
+    this.#memory = parts.memory;
+    this.#workerEntry = parts.workerEntry;
+    this.#control = new ControlBlock(parts.memory, parts.layout);
+    this.#arena = new SharedArena(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
+    this.#doorbell = new Doorbell(this.#control);
+    this.#workers = new Array<WorkerHandle | undefined>(size).fill(undefined);
+  }
+
+  /** @internal Starts every worker; on any failure stops the others and rejects. */
+  async start(): Promise<void> {
+    const starting = Array.from({ length: this.size }, (_, rank) => this.#spawn(rank));
+    try {
+      const handles = await Promise.all(starting.map((worker) => worker.ready));
+      for (const handle of handles) this.#workers[handle.rank] = handle;
+      this.#setRef(false);
+    } catch (error) {
+      this.#closed = true;
+      await Promise.all(starting.map(({ worker }) => worker.terminate()));
+      throw error;
+    }
+  }
+
+  /** Says hello from every worker: one reply per worker, by rank. */
+  hello(): Promise<HelloReply[]> {
+    return this.enqueue((turn) => hello(turn));
+  }
+
+  /** Rejects the calls still queued with PoolClosedError, lets the running one settle, then
+   * stops the workers. Idempotent; once it resolves the process can exit on its own. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** `await using pool = await createPool()` closes the pool at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal Queues `task` to run with the whole pool to itself, after every earlier call.
+   * It rejects with PoolClosedError if the pool closes first and with AbortError if `signal`
+   * aborts while it waits. */
+  enqueue<T>(task: (turn: Turn) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise<T>((resolve, reject) => {
+      const abortWhileQueued = (): void => {
+        const index = this.#queue.indexOf(call);
+        if (index < 0) return; // already running: the run itself sees the abort
+        this.#queue.splice(index, 1);
+        call.cancel(new AbortError(signal?.reason));
+      };
+      const call = {
+        async start(turn: Turn): Promise<void> {
+          signal?.removeEventListener('abort', abortWhileQueued);
+          try {
+            resolve(await task(turn));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        cancel(error: Error): void {
+          signal?.removeEventListener('abort', abortWhileQueued);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', abortWhileQueued);
+      this.#queue.push(call);
+      this.#pumping ??= this.#pump();
+    });
+  }
+
+  /** Runs queued calls one at a time until the queue is empty. */
+  async #pump(): Promise<void> {
+    for (let call = this.#queue.shift(); call; call = this.#queue.shift()) {
+      await this.#recovery;
+      if (this.#closed) call.cancel(new PoolClosedError());
+      else if (this.#broken) call.cancel(this.#broken);
+      else await this.#runTurn(call);
+    }
+    this.#pumping = undefined;
+  }
+
+  async #runTurn(call: QueuedCall): Promise<void> {
+    this.#arena.reset();
+    // Referenced workers keep the process alive while an operation runs, so that a
+    // top-level `await pool.op()` cannot end with the event loop empty.
+    this.#setRef(true);
+    try {
+      await call.start({
+        control: this.#control,
+        doorbell: this.#doorbell,
+        arena: this.#arena,
+        poolSize: this.size,
+        // Every rank has a live worker here: a turn starts only after recovery.
+        workers: this.#workers as WorkerHandle[],
+      });
+    } finally {
+      this.#setRef(false);
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    for (const call of this.#queue.splice(0)) call.cancel(new PoolClosedError());
+    await this.#pumping;
+    await this.#recovery;
+    const { layout, words } = this.#control;
+    const running = this.#workers.filter((worker) => worker !== undefined);
+    const exited = running.map(({ worker }) => new Promise((resolve) => worker.once('exit', resolve)));
+    this.#setRef(true);
+    this.#control.store(layout.COMMAND, layout.COMMAND_STOP);
+    Atomics.add(words, layout.JOB_SEQ >> 2, 1);
+    Atomics.notify(words, layout.JOB_SEQ >> 2);
+    const grace = setTimeout(() => running.forEach(({ worker }) => void worker.terminate()), STOP_GRACE_MS);
+    await Promise.all(exited);
+    clearTimeout(grace);
+  }
+
+  #spawn(rank: number) {
+    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin };
+    return spawnWorker(this.#workerEntry, data, (handle, exitCode, error) => this.#onExit(handle, exitCode, error));
+  }
+
+  /** A worker died. If a job was running, that job rejects at once with WorkerCrashError and
+   * the others are told to stop at their next chunk; then the worker is replaced, after the
+   * survivors have left the aborted job, before the next call runs. */
+  #onExit(handle: WorkerHandle, exitCode: number, error: Error | undefined): void {
+    if (this.#workers[handle.rank] !== handle) return;
+    this.#workers[handle.rank] = undefined;
+    const { layout } = this.#control;
+    const abandonedJob = this.#doorbell.inFlight ? this.#control.load(layout.JOB_SEQ) : undefined;
+    if (abandonedJob !== undefined) {
+      this.#control.store(layout.ABORT, 1);
+      const detail = error ? `crashed: ${error.name}: ${error.message}` : 'exited during an operation';
+      this.#doorbell.fail(new WorkerCrashError(handle.rank, exitCode, detail, error));
+    }
+    if (this.#closed) return;
+    this.#recovery = this.#recovery.then(() => this.#replace(handle.rank, abandonedJob));
+  }
+
+  async #replace(rank: number, abandonedJob: number | undefined): Promise<void> {
+    if (abandonedJob !== undefined) await this.#survivorsLeft(abandonedJob);
+    const { ready } = this.#spawn(rank);
+    try {
+      this.#workers[rank] = await ready;
+      this.#setRef(this.#pumping !== undefined);
+    } catch (error) {
+      this.#broken = error as Error;
+    }
+  }
+
+  /** Resolves once every live worker has finished job `seq`. Polled: it only runs after a
+   * crash, and the survivors stop within a chunk because ABORT is set. */
+  async #survivorsLeft(seq: number): Promise<void> {
+    const { layout } = this.#control;
+    const finished = (handle: WorkerHandle | undefined): boolean =>
+      handle === undefined || this.#control.load(this.#control.telemetrySlot(handle.rank) + layout.T_DONE_SEQ) === seq;
+    while (!this.#workers.every(finished)) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
+  #setRef(referenced: boolean): void {
+    for (const handle of this.#workers) {
+      if (referenced) handle?.worker.ref();
+      else handle?.worker.unref();
+    }
+  }
+}
+
+interface PoolParts {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  layout: ControlBlock['layout'];
+  workerEntry: URL;
+  maxMemoryPages: number;
+}

@@ -1,0 +1,128 @@
+// parallelFor: run one kernel over the index space [0, n) on the pool's workers with a
+// schedule, and report what each worker did. Every operation is built on it.
+import { AbortError } from '../errors.js';
+import type { SharedArena } from '../memory/arena.js';
+import type { ControlBlock } from '../memory/control-block.js';
+import type { Doorbell } from '../pool/doorbell.js';
+import { abortSignal, booleanArg, integerIn, oneOf, optionsObject } from '../validate.js';
+import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
+import { collectStats, readTrace, type RunStats } from './telemetry.js';
+
+/** How a run is scheduled; every operation accepts these. */
+export interface RunOptions {
+  /** Who computes which chunk. Default: chosen per operation from measurements. */
+  schedule?: Schedule;
+  /** Items per claim (per step for `static`). Default: chosen per operation and size. */
+  chunk?: number;
+  /** Cancels the run: it rejects with AbortError within about one chunk's time. */
+  signal?: AbortSignal;
+  /** Record every chunk (worker, range, start, end) in `stats.trace`. Default: false. */
+  trace?: boolean;
+  /** Run on the first `workers` workers of the pool only. Default: all of them. */
+  workers?: number;
+}
+
+export const RUN_OPTION_NAMES = ['schedule', 'chunk', 'signal', 'trace', 'workers'] as const;
+
+export interface ValidatedRunOptions {
+  schedule: Schedule;
+  chunk: number | undefined;
+  signal: AbortSignal | undefined;
+  trace: boolean;
+  workers: number;
+}
+
+const MAX_INDEX = 2 ** 31 - 1;
+const MAX_TRACE_RECORDS = 1 << 20;
+
+export function validateRunOptions(
+  options: Record<string, unknown>,
+  argument: string,
+  poolSize: number,
+  defaultSchedule: Schedule,
+): ValidatedRunOptions {
+  return {
+    schedule: options.schedule === undefined ? defaultSchedule : oneOf(options.schedule, `${argument}.schedule`, SCHEDULES),
+    chunk: options.chunk === undefined ? undefined : integerIn(options.chunk, `${argument}.chunk`, 1, MAX_INDEX),
+    signal: abortSignal(options.signal, `${argument}.signal`),
+    trace: options.trace === undefined ? false : booleanArg(options.trace, `${argument}.trace`),
+    workers: options.workers === undefined ? poolSize : integerIn(options.workers, `${argument}.workers`, 1, poolSize),
+  };
+}
+
+/** Validates a bag of RunOptions on its own (for callers with no other options). */
+export function validateRunOptionsBag(
+  value: unknown,
+  argument: string,
+  poolSize: number,
+  defaultSchedule: Schedule,
+): ValidatedRunOptions {
+  return validateRunOptions(optionsObject(value, argument), argument, poolSize, defaultSchedule);
+}
+
+/** A kernel and its arguments, as the job descriptor carries them. */
+export interface KernelCall {
+  /** Kernel id, from the module's KERNEL_* exports. */
+  kernel: number;
+  /** Size of the index space. */
+  n: number;
+  /** Up to ARG_COUNT_I32 integer arguments: byte offsets of regions, sizes, flags. */
+  i32?: readonly number[];
+  /** Up to ARG_COUNT_F64 real arguments. */
+  f64?: readonly number[];
+}
+
+/** The shared state a run needs; the pool gives it to the operation that holds the turn. */
+export interface RunContext {
+  control: ControlBlock;
+  doorbell: Doorbell;
+  arena: SharedArena;
+  poolSize: number;
+}
+
+/** The chunk a schedule uses when the caller names none: static computes its block in one
+ * step; the others aim for ~16 claims per worker, enough to even out uneven items while
+ * keeping the claims' cost (tens of ns each) far below the work. */
+export function defaultChunk(schedule: Schedule, n: number, workers: number): number {
+  if (schedule === 'static') return Math.max(1, Math.ceil(n / workers));
+  return Math.max(1, Math.ceil(n / (workers * 16)));
+}
+
+export async function parallelFor(context: RunContext, call: KernelCall, options: ValidatedRunOptions): Promise<RunStats> {
+  const { control, doorbell, arena } = context;
+  const { layout } = control;
+  const { schedule, signal, workers } = options;
+  const n = call.n;
+  const chunk = options.chunk ?? defaultChunk(schedule, n, workers);
+  if (signal?.aborted) throw new AbortError(signal.reason);
+
+  const traceCapacity = options.trace ? Math.min(maxChunks(schedule, n, chunk, workers), MAX_TRACE_RECORDS) : 0;
+  const traceOffset = options.trace ? arena.alloc(Math.max(1, traceCapacity) * layout.TRACE_RECORD_BYTES) : 0;
+
+  control.store(layout.JOB_KERNEL, call.kernel);
+  control.store(layout.JOB_N, n);
+  control.store(layout.JOB_SCHEDULE, scheduleId(control, schedule));
+  control.store(layout.JOB_CHUNK, chunk);
+  control.store(layout.JOB_WORKERS, workers);
+  control.store(layout.JOB_TRACE_PTR, traceOffset);
+  control.store(layout.JOB_TRACE_CAPACITY, traceCapacity);
+  control.store(layout.TRACE_COUNT, 0);
+  call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
+  call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
+  prepareSchedule(control, schedule, n, workers);
+  control.store(layout.ABORT, 0);
+
+  const abort = (): void => control.store(layout.ABORT, 1);
+  signal?.addEventListener('abort', abort);
+  const start = performance.now();
+  try {
+    await doorbell.ring(context.poolSize);
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+  const wallMs = performance.now() - start;
+  if (signal?.aborted) throw new AbortError(signal.reason);
+
+  const stats = collectStats(control, { schedule, chunk, workers, n, wallMs });
+  return options.trace ? { ...stats, ...readTrace(control, arena, traceOffset, traceCapacity, start) } : stats;
+}
