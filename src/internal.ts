@@ -13,3 +13,10 @@ import type { Pool, Turn } from './pool/pool.js';
 export function withTurn<T>(pool: Pool, task: (turn: Turn) => Promise<T>, signal?: AbortSignal): Promise<T> {
   return pool.enqueue(task, signal);
 }
+
+/** Terminates worker `rank` from outside, as an out-of-memory kill would. */
+export async function terminateWorker(pool: Pool, rank: number): Promise<void> {
+  const worker = pool.workerThread(rank);
+  if (!worker) throw new Error(`worker ${rank} is not running`);
+  await worker.terminate();
+}

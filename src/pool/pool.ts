@@ -1,5 +1,6 @@
 // The pool: worker threads that share one WebAssembly.Memory and run one operation at a
 // time, in the order the calls were made.
+import type { Worker } from 'node:worker_threads';
 import { AbortError, PoolClosedError, WorkerCrashError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
@@ -142,12 +143,17 @@ export class Pool {
     });
   }
 
+  /** @internal The thread of worker `rank`, for tests that kill it. */
+  workerThread(rank: number): Worker | undefined {
+    return this.#workers[rank]?.worker;
+  }
+
   /** Runs queued calls one at a time until the queue is empty. */
   async #pump(): Promise<void> {
     for (let call = this.#queue.shift(); call; call = this.#queue.shift()) {
+      // A call taken off the queue is running: close() only cancels the ones still queued.
       await this.#recovery;
-      if (this.#closed) call.cancel(new PoolClosedError());
-      else if (this.#broken) call.cancel(this.#broken);
+      if (this.#broken) call.cancel(this.#broken);
       else await this.#runTurn(call);
     }
     this.#pumping = undefined;

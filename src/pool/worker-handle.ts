@@ -24,7 +24,7 @@ export function spawnWorker(
   data: WorkerData,
   onExit: (handle: WorkerHandle, exitCode: number, error: Error | undefined) => void,
 ): StartingWorker {
-  const worker = new Worker(entry, { workerData: data });
+  const worker = new Worker(entry, { workerData: data, execArgv: workerExecArgv() });
   let error: Error | undefined;
   worker.on('error', (thrown) => {
     error = thrown;
@@ -42,4 +42,9 @@ export function spawnWorker(
     });
   });
   return { worker, ready };
+}
+
+/** The parent's Node flags (a worker inherits them), less those a worker refuses. */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
 }
