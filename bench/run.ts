@@ -4,8 +4,9 @@ import { parseSuiteArgs, type SuiteOptions } from './options.js';
 import { startup } from './suites/startup.js';
 import { dispatch } from './suites/dispatch.js';
 import { completion } from './suites/completion.js';
+import { schedules } from './suites/schedules.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules };
 
 const { suites, options } = parseSuiteArgs(process.argv.slice(2));
 const chosen = suites.length > 0 ? suites : Object.keys(SUITES);

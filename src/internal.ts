@@ -6,6 +6,7 @@ export { parallelFor, validateRunOptionsBag, defaultChunk } from './schedule/par
 export type { KernelCall } from './schedule/parallel-for.js';
 export { staticBlock } from './schedule/schedules.js';
 export { SharedArena } from './memory/arena.js';
+export { markRun, spinRun, faultRun } from './ops/synthetic.js';
 
 import type { Pool, Turn } from './pool/pool.js';
 

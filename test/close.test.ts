@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPool, PoolClosedError } from 'parwasm';
-import { markRun } from './helpers.js';
+import { markRun } from 'parwasm/internal';
 
 const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool, WorkerCrashError } from 'parwasm';
-import { terminateWorker as killWorker } from 'parwasm/internal';
-import { faultRun, markRun, spinRun } from './helpers.js';
+import { terminateWorker as killWorker, faultRun, markRun, spinRun } from 'parwasm/internal';
 
 async function expectHealthy(pool: Awaited<ReturnType<typeof createPool>>, n = 10_007): Promise<void> {
   const { counts } = await markRun(pool, n, { schedule: 'stealing', chunk: 7 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool } from 'parwasm';
-import { markRun } from './helpers.js';
+import { markRun } from 'parwasm/internal';
 
 describe('the shared memory', () => {
   it('grows for an operation and every view sees the grown memory', async () => {

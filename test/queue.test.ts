@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool } from 'parwasm';
-import { markRun } from './helpers.js';
+import { markRun } from 'parwasm/internal';
 
 describe('one operation at a time', () => {
   it('gives fifty concurrent callers correct results', async () => {

@@ -7,7 +7,8 @@ import type { Schedule } from './schedules.js';
 /** One worker's share of a run. */
 export interface WorkerStats {
   rank: number;
-  /** Milliseconds spent inside the kernel, claims excluded. */
+  /** Milliseconds from this worker's first claim to the end of its last chunk: its time
+   * spent on the run, claims included, waiting for the doorbell excluded. */
   busyMs: number;
   /** Chunks this worker claimed and computed. */
   chunks: number;
