@@ -4,4 +4,6 @@
 export { setWorker } from "./worker";
 export { runJob } from "./schedule";
 export * from "./layout";
-export { KERNEL_HELLO, KERNEL_MARK, KERNEL_SPIN, KERNEL_FAULT, KERNEL_COUNT } from "./kernels";
+export {
+  KERNEL_HELLO, KERNEL_MARK, KERNEL_SPIN, KERNEL_FAULT, KERNEL_MANDELBROT_SCALAR, KERNEL_MANDELBROT_SIMD,
+} from "./kernels";

@@ -4,12 +4,14 @@
 // the claim loop, which an indirect call through a function table would prevent.
 import { hello } from "./hello";
 import { mark, spin, fault } from "./synthetic";
+import { mandelbrotScalar, mandelbrotSimd } from "./mandelbrot";
 
 export const KERNEL_HELLO: i32 = 0;
 export const KERNEL_MARK: i32 = 1;
 export const KERNEL_SPIN: i32 = 2;
 export const KERNEL_FAULT: i32 = 3;
-export const KERNEL_COUNT: i32 = 4;
+export const KERNEL_MANDELBROT_SCALAR: i32 = 4;
+export const KERNEL_MANDELBROT_SIMD: i32 = 5;
 
 export function runKernel(kernel: i32, lo: i32, hi: i32): void {
   switch (kernel) {
@@ -17,6 +19,8 @@ export function runKernel(kernel: i32, lo: i32, hi: i32): void {
     case KERNEL_MARK: mark(lo, hi); break;
     case KERNEL_SPIN: spin(lo, hi); break;
     case KERNEL_FAULT: fault(lo, hi); break;
+    case KERNEL_MANDELBROT_SCALAR: mandelbrotScalar(lo, hi); break;
+    case KERNEL_MANDELBROT_SIMD: mandelbrotSimd(lo, hi); break;
     default: unreachable();
   }
 }

@@ -3,6 +3,7 @@ export { createPool } from './pool/pool.js';
 export type { Pool } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
 export type { HelloReply } from './ops/hello.js';
+export type { MandelbrotOptions, MandelbrotResult } from './ops/mandelbrot.js';
 export type { RunOptions } from './schedule/parallel-for.js';
 export type { RunStats, WorkerStats, ChunkRecord } from './schedule/telemetry.js';
 export { SCHEDULES } from './schedule/schedules.js';

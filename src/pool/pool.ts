@@ -8,6 +8,7 @@ import { readLayout } from '../memory/layout.js';
 import { instantiate, kernelModule, PAGE_BYTES } from '../memory/module.js';
 import type { RunContext } from '../schedule/parallel-for.js';
 import { hello, type HelloReply } from '../ops/hello.js';
+import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
 import { spawnWorker, type WorkerHandle } from './worker-handle.js';
@@ -96,6 +97,31 @@ export class Pool {
   /** Says hello from every worker: one reply per worker, by rank. */
   hello(): Promise<HelloReply[]> {
     return this.enqueue((turn) => hello(turn));
+  }
+
+  /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
+   * Default schedule `dynamic`, chunk 1 row. */
+  mandelbrot(options: MandelbrotOptions): Promise<MandelbrotResult> {
+    return this.#operation(() => validateMandelbrot(options, this.#limits()), (turn, view) => mandelbrot(turn, view));
+  }
+
+  /** Validates synchronously (so bad input is refused before anything is queued), then
+   * queues the operation. */
+  #operation<V extends { run: { signal: AbortSignal | undefined } }, R>(
+    validate: () => V,
+    run: (turn: Turn, validated: V) => Promise<R>,
+  ): Promise<R> {
+    let validated: V;
+    try {
+      validated = validate();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue((turn) => run(turn, validated), validated.run.signal);
+  }
+
+  #limits(): { poolSize: number; capacity: number } {
+    return { poolSize: this.size, capacity: this.#arena.capacity };
   }
 
   /** Rejects the calls still queued with PoolClosedError, lets the running one settle, then

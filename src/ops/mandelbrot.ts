@@ -1,0 +1,96 @@
+// mandelbrot: escape counts of a width × height view, one row per index of the space.
+// Rows rather than tiles: a row is already thousands of pixels (claims are free next to it),
+// is contiguous in the output, and rows of one image differ in cost by orders of magnitude,
+// which is exactly what the schedules are there to even out.
+import { rangeError, typeError } from '../errors.js';
+import type { Turn } from '../pool/pool.js';
+import {
+  parallelFor, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+} from '../schedule/parallel-for.js';
+import type { RunStats } from '../schedule/telemetry.js';
+import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
+
+/** A view of the complex plane, sampled on a width × height grid; row 0 is at `ymax`. */
+export interface MandelbrotOptions extends RunOptions {
+  /** Pixels per row, a non-negative integer. */
+  width: number;
+  /** Rows, a non-negative integer. */
+  height: number;
+  /** Real part at the left edge; finite, less than `xmax`. */
+  xmin: number;
+  xmax: number;
+  /** Imaginary part at the bottom edge; finite, less than `ymax`. */
+  ymin: number;
+  ymax: number;
+  /** Iteration limit, a non-negative integer; a pixel that never escapes has this value. */
+  maxIter: number;
+  /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
+   * Default: `simd`. */
+  kernel?: 'simd' | 'scalar';
+}
+
+export interface MandelbrotResult {
+  width: number;
+  height: number;
+  /** Escape count per pixel, row-major: pixel (px, py) is `data[py * width + px]`. */
+  data: Uint32Array;
+  stats: RunStats;
+}
+
+const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
+const MAX_SIDE = 2 ** 31 - 1;
+
+interface ValidatedMandelbrot {
+  width: number;
+  height: number;
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+  maxIter: number;
+  kernel: 'simd' | 'scalar';
+  run: ValidatedRunOptions;
+}
+
+export function validateMandelbrot(value: unknown, limits: { poolSize: number; capacity: number }): ValidatedMandelbrot {
+  if (value === undefined) throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
+  const options = optionsObject(value, 'options');
+  knownKeys(options, 'options', OPTION_NAMES);
+  const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
+  const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
+  const bytes = width * height * 4;
+  if (bytes > limits.capacity) {
+    throw rangeError('options.width', `such that width × height × 4 bytes fits the pool's maxMemory (${limits.capacity} bytes free)`,
+      `${width} × ${height}`);
+  }
+  const xmin = finiteNumber(options.xmin, 'options.xmin');
+  const xmax = finiteNumber(options.xmax, 'options.xmax');
+  const ymin = finiteNumber(options.ymin, 'options.ymin');
+  const ymax = finiteNumber(options.ymax, 'options.ymax');
+  if (!(xmin < xmax)) throw rangeError('options.xmax', `greater than options.xmin (${xmin})`, xmax);
+  if (!(ymin < ymax)) throw rangeError('options.ymax', `greater than options.ymin (${ymin})`, ymax);
+  return {
+    width, height, xmin, xmax, ymin, ymax,
+    maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
+    kernel: options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
+    run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
+  };
+}
+
+export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+  const { arena, control } = turn;
+  const { width, height } = view;
+  const pixels = width * height;
+  const out = arena.alloc(pixels * 4);
+  const kernel = view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
+  const dx = (view.xmax - view.xmin) / width;
+  const dy = (view.ymax - view.ymin) / height;
+  const run = { ...view.run, chunk: view.run.chunk ?? 1 };
+  const stats = await parallelFor(turn, {
+    kernel,
+    n: height,
+    i32: [out, width, view.maxIter],
+    f64: [view.xmin, view.ymax, dx, dy],
+  }, run);
+  return { width, height, data: arena.u32(out, pixels).slice(), stats };
+}
