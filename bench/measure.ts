@@ -16,8 +16,10 @@ export interface TaskSpec {
   options?: FnOptions;
 }
 
-export async function measure(tasks: TaskSpec[], timeMs: number): Promise<Row[]> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs / 4) });
+/** Runs each task for at least `timeMs` and at least `iterations` times (fewer iterations
+ * for tasks of seconds each), after a warm-up. */
+export async function measure(tasks: TaskSpec[], timeMs: number, iterations = 64): Promise<Row[]> {
+  const bench = new Bench({ time: timeMs, iterations, warmupTime: Math.min(500, timeMs / 4), warmupIterations: Math.min(iterations, 16) });
   for (const task of tasks) bench.add(task.name, task.fn, task.options);
   await bench.run();
   return bench.tasks.map((task) => {

@@ -5,8 +5,9 @@ import { startup } from './suites/startup.js';
 import { dispatch } from './suites/dispatch.js';
 import { completion } from './suites/completion.js';
 import { schedules } from './suites/schedules.js';
+import { mandelbrot } from './suites/mandelbrot.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot };
 
 const { suites, options } = parseSuiteArgs(process.argv.slice(2));
 const chosen = suites.length > 0 ? suites : Object.keys(SUITES);

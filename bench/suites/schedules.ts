@@ -33,7 +33,32 @@ export async function schedules({ workers, sizes, timeMs }: SuiteOptions): Promi
       });
     }
     await claimOverhead(pool, count, timeMs);
+    await chunkSweep(pool, count, timeMs);
   }
+}
+
+/** How the chunk size trades claim cost against balance: cheap items (~200 ns), so claims
+ * matter, with the spike profile, so balance matters. This chose defaultChunk(). */
+async function chunkSweep(pool: Awaited<ReturnType<typeof createPool>>, count: number, timeMs: number): Promise<void> {
+  const n = 100_000;
+  const cost = PROFILES.spike!(n, 200);
+  const claimsPerWorker = [4, 16, 64, 256, 1024];
+  const imbalances = new Map<string, number[]>();
+  const tasks = SCHEDULES.filter((schedule) => schedule !== 'static').flatMap((schedule) =>
+    claimsPerWorker.map((claims) => {
+      const chunk = Math.ceil(n / (count * claims));
+      const name = `${schedule}, chunk ${chunk} (n / ${claims}w)`;
+      return {
+        name,
+        fn: async () => {
+          const { stats } = await spinRun(pool, cost, { schedule, chunk });
+          (imbalances.get(name) ?? imbalances.set(name, []).get(name)!).push(stats.imbalance);
+        },
+      };
+    }));
+  printTable(`Chunk sweep: spike cost, ~200 ns an item, n = ${n}, ${count} workers`, await measure(tasks, timeMs), {
+    imbalance: (row) => median(imbalances.get(row.task)!).toFixed(3),
+  });
 }
 
 /** A claim's cost: an empty kernel over 10^6 items in chunks of 1, so a run is all claims
@@ -42,7 +67,8 @@ async function claimOverhead(pool: Awaited<ReturnType<typeof createPool>>, count
   const n = 1_000_000;
   const cost = new Uint32Array(n);
   const last = new Map<string, RunStats>();
-  const rows = await measure(SCHEDULES.filter((schedule) => schedule !== 'static').map((schedule) => ({
+  // static and guided never claim chunks of 1 item: guided's claims start at n / workers.
+  const rows = await measure(SCHEDULES.filter((schedule) => schedule !== 'static' && schedule !== 'guided').map((schedule) => ({
     name: schedule,
     fn: async () => {
       last.set(schedule, (await spinRun(pool, cost, { schedule, chunk: 1 })).stats);
