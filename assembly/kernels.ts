@@ -5,6 +5,7 @@
 import { hello } from "./hello";
 import { mark, spin, fault } from "./synthetic";
 import { mandelbrotScalar, mandelbrotSimd } from "./mandelbrot";
+import { packB, multiplyTiles, multiplyRows } from "./matmul";
 
 export const KERNEL_HELLO: i32 = 0;
 export const KERNEL_MARK: i32 = 1;
@@ -12,6 +13,12 @@ export const KERNEL_SPIN: i32 = 2;
 export const KERNEL_FAULT: i32 = 3;
 export const KERNEL_MANDELBROT_SCALAR: i32 = 4;
 export const KERNEL_MANDELBROT_SIMD: i32 = 5;
+export const KERNEL_MATMUL_PACK_B_F64: i32 = 6;
+export const KERNEL_MATMUL_TILES_F64: i32 = 7;
+export const KERNEL_MATMUL_ROWS_F64: i32 = 8;
+export const KERNEL_MATMUL_PACK_B_F32: i32 = 9;
+export const KERNEL_MATMUL_TILES_F32: i32 = 10;
+export const KERNEL_MATMUL_ROWS_F32: i32 = 11;
 
 export function runKernel(kernel: i32, lo: i32, hi: i32): void {
   switch (kernel) {
@@ -21,6 +28,12 @@ export function runKernel(kernel: i32, lo: i32, hi: i32): void {
     case KERNEL_FAULT: fault(lo, hi); break;
     case KERNEL_MANDELBROT_SCALAR: mandelbrotScalar(lo, hi); break;
     case KERNEL_MANDELBROT_SIMD: mandelbrotSimd(lo, hi); break;
+    case KERNEL_MATMUL_PACK_B_F64: packB<f64>(lo, hi); break;
+    case KERNEL_MATMUL_TILES_F64: multiplyTiles<f64>(lo, hi); break;
+    case KERNEL_MATMUL_ROWS_F64: multiplyRows<f64>(lo, hi); break;
+    case KERNEL_MATMUL_PACK_B_F32: packB<f32>(lo, hi); break;
+    case KERNEL_MATMUL_TILES_F32: multiplyTiles<f32>(lo, hi); break;
+    case KERNEL_MATMUL_ROWS_F32: multiplyRows<f32>(lo, hi); break;
     default: unreachable();
   }
 }

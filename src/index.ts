@@ -1,11 +1,15 @@
-// The public API of parwasm: an explicit list, nothing exported by accident.
+// The public API of parwasm: an explicit list, nothing exported by accident. Pictures and
+// charts live in 'parwasm/report', so that computing never loads the chart libraries.
 export { createPool } from './pool/pool.js';
 export type { Pool } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
 export type { HelloReply } from './ops/hello.js';
 export type { MandelbrotOptions, MandelbrotResult } from './ops/mandelbrot.js';
+export type { Matrix, MatmulOptions, MatmulResult } from './ops/matmul.js';
 export type { RunOptions } from './schedule/parallel-for.js';
 export type { RunStats, WorkerStats, ChunkRecord } from './schedule/telemetry.js';
 export { SCHEDULES } from './schedule/schedules.js';
+export { studyMandelbrot } from './report/study.js';
+export type { MandelbrotStudy, StudyOptions, StudyView } from './report/study.js';
 export type { Schedule } from './schedule/schedules.js';
 export { AbortError, PoolClosedError, ValidationError, WorkerCrashError } from './errors.js';

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // parwasm's command line: `parwasm <command> [options]`.
-import { runHello } from './hello.js';
 import { UsageError } from './usage.js';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { hello: runHello };
+// Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
+  hello: async () => (await import('./hello.js')).runHello,
+  study: async () => (await import('./study.js')).runStudy,
+};
 const USAGE = `usage: parwasm <command> [options]
 
 commands:
   hello    every worker says hello: rank, size, thread id, host
+  study    the Mandelbrot load-balancing study, with charts
 
 Run 'parwasm <command> --help' for a command's options.`;
 
@@ -17,9 +21,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
-  await run(args);
+  const load = COMMANDS[command];
+  if (!load) throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
+  await (await load())(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { readLayout } from '../memory/layout.js';
 import { instantiate, kernelModule, PAGE_BYTES } from '../memory/module.js';
 import type { RunContext } from '../schedule/parallel-for.js';
 import { hello, type HelloReply } from '../ops/hello.js';
+import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
 import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
@@ -103,6 +104,15 @@ export class Pool {
    * Default schedule `dynamic`, chunk 1 row. */
   mandelbrot(options: MandelbrotOptions): Promise<MandelbrotResult> {
     return this.#operation(() => validateMandelbrot(options, this.#limits()), (turn, view) => mandelbrot(turn, view));
+  }
+
+  /** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
+   * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
+  matmul<D extends Float64Array | Float32Array>(a: Matrix<D>, b: Matrix<D>, options?: MatmulOptions): Promise<MatmulResult<D>> {
+    return this.#operation(
+      () => validateMatmul(a, b, options, { ...this.#limits(), layout: this.#control.layout }),
+      (turn, validated) => matmul(turn, validated) as Promise<MatmulResult<D>>,
+    );
   }
 
   /** Validates synchronously (so bad input is refused before anything is queued), then

@@ -1,3 +1,4 @@
+// 'parwasm/report': pictures and charts of results and telemetry.
 export { mandelbrotPng, palette, type Rgb } from './png.js';
 export {
   binCounts,
@@ -10,3 +11,4 @@ export {
   rowCostScatter,
   type Bin,
 } from './charts.js';
+export { writeStudyReport, studyMarkdown } from './write-study.js';

@@ -1,0 +1,213 @@
+// Matrix multiplication C = A·B (row-major, C is m × n, A is m × k, B is k × n) for f64 and
+// f32, in the shape of BLIS / GotoBLAS: B is packed once into column slivers (a parallel
+// phase of its own), then each tile of C packs its rows of A into the worker's scratch and
+// runs a register-tiled micro-kernel over the packed panels. Products too thin to pay for
+// packing take a row-by-row path instead.
+//
+// The micro-kernel keeps an MR × NR block of C in 12 vector accumulators (6 rows × 2
+// vectors): with the 2 vectors of B and 1 broadcast of A that is 15 of the 16 xmm registers,
+// all V8 lets wasm use (xmm15 is its scratch register).
+//
+//   ARGS_I32: [0] A  [1] B  [2] C  [3] packed B  [4] scratch (packed A, one slot per worker)
+//             [5] m  [6] n  [7] k  [8] tile columns (tiles of C across n)
+import { ARGS_I32 } from "./layout";
+import { rank } from "./worker";
+
+export const MATMUL_MR: i32 = 6;
+// Depth of a k block: a 6 × 256 sliver of packed A (12 KiB in f64) and a 256 × 4 sliver of
+// packed B (8 KiB) stay in the 32 KiB L1 data cache while the micro-kernel streams them.
+export const MATMUL_KC: i32 = 256;
+// Rows of a tile: its packed A block, 72 × 256 (144 KiB in f64), stays in the 1 MiB L2 cache
+// while every sliver of B passes over it.
+export const MATMUL_MC: i32 = 72;
+// Columns of a tile: 64 tiles for n = m = 1024, enough for the schedules to balance.
+export const MATMUL_NC: i32 = 256;
+
+// @ts-ignore: decorator
+@inline function nr<T>(): i32 { return 32 / sizeof<T>(); } // two vectors of B per row
+// @ts-ignore: decorator
+@inline function arg(index: i32): i32 { return load<i32>(ARGS_I32 + index * 4); }
+
+// Phase 1, index = column sliver j of B: packs B[:, j*NR .. j*NR+NR) for every k block, so
+// that element (p, jj) of the sliver for block k0 lies at k0 * nPad + j * NR * kc + p * NR + jj.
+// Columns past n are packed as zeros.
+export function packB<T>(lo: i32, hi: i32): void {
+  const b = <usize>arg(1);
+  const packed = <usize>arg(3);
+  const n = arg(6);
+  const k = arg(7);
+  const NR = nr<T>();
+  const nPad = ((n + NR - 1) / NR) * NR;
+  for (let j = lo; j < hi; j++) {
+    const j0 = j * NR;
+    for (let k0 = 0; k0 < k; k0 += MATMUL_KC) {
+      const kc = min(MATMUL_KC, k - k0);
+      let out = packed + (<usize>k0 * nPad + <usize>j0 * kc) * sizeof<T>();
+      for (let p = k0; p < k0 + kc; p++) {
+        const row = b + <usize>p * n * sizeof<T>();
+        for (let jj = j0; jj < j0 + NR; jj++) {
+          store<T>(out, jj < n ? load<T>(row + <usize>jj * sizeof<T>()) : <T>0);
+          out += sizeof<T>();
+        }
+      }
+    }
+  }
+}
+
+// Phase 2, index = tile of C (MC rows × NC columns, numbered row-major over the tiles).
+export function multiplyTiles<T>(lo: i32, hi: i32): void {
+  const a = <usize>arg(0);
+  const c = <usize>arg(2);
+  const packedB = <usize>arg(3);
+  const m = arg(5);
+  const n = arg(6);
+  const k = arg(7);
+  const tileColumns = arg(8);
+  const NR = nr<T>();
+  const nPad = ((n + NR - 1) / NR) * NR;
+  const packedA = <usize>arg(4) + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
+  for (let tile = lo; tile < hi; tile++) {
+    const i0 = (tile / tileColumns) * MATMUL_MC;
+    const iEnd = min(i0 + MATMUL_MC, m);
+    const j0 = (tile % tileColumns) * MATMUL_NC;
+    const jEnd = min(j0 + MATMUL_NC, n);
+    for (let k0 = 0; k0 < k; k0 += MATMUL_KC) {
+      const kc = min(MATMUL_KC, k - k0);
+      packA<T>(a, packedA, i0, iEnd, k0, kc, k);
+      const panelB = packedB + <usize>k0 * nPad * sizeof<T>();
+      for (let j = j0; j < jEnd; j += NR) {
+        const sliverB = panelB + <usize>j * kc * sizeof<T>();
+        for (let i = i0; i < iEnd; i += MATMUL_MR) {
+          const sliverA = packedA + <usize>(i - i0) * kc * sizeof<T>();
+          microKernel<T>(sliverA, sliverB, kc, c, i, j, min(MATMUL_MR, iEnd - i), min(NR, jEnd - j), n, k0 > 0);
+        }
+      }
+    }
+  }
+}
+
+// Packs A[i0..iEnd, k0..k0+kc) as slivers of MR rows: element (p, ii) of the sliver for row
+// i at (i - i0) * kc + p * MR + ii. Rows past iEnd are packed as zeros.
+// @ts-ignore: decorator
+@inline function packA<T>(a: usize, packed: usize, i0: i32, iEnd: i32, k0: i32, kc: i32, k: i32): void {
+  let out = packed;
+  for (let i = i0; i < iEnd; i += MATMUL_MR) {
+    for (let p = k0; p < k0 + kc; p++) {
+      for (let ii = i; ii < i + MATMUL_MR; ii++) {
+        store<T>(out, ii < iEnd ? load<T>(a + (<usize>ii * k + p) * sizeof<T>()) : <T>0);
+        out += sizeof<T>();
+      }
+    }
+  }
+}
+
+// C[i.., j..] (+)= packed A sliver · packed B sliver, for an MR × NR block of which the first
+// `rows` × `cols` lie inside C.
+// @ts-ignore: decorator
+@inline function microKernel<T>(
+  pa: usize, pb: usize, kc: i32, c: usize, i: i32, j: i32, rows: i32, cols: i32, n: i32, accumulate: bool,
+): void {
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
+  let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
+  let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
+  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
+  let c50 = v128.splat<T>(0), c51 = v128.splat<T>(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let ai = splatLoad<T>(pa, 0);
+    c00 = v128.add<T>(c00, v128.mul<T>(ai, b0)); c01 = v128.add<T>(c01, v128.mul<T>(ai, b1));
+    ai = splatLoad<T>(pa, 1);
+    c10 = v128.add<T>(c10, v128.mul<T>(ai, b0)); c11 = v128.add<T>(c11, v128.mul<T>(ai, b1));
+    ai = splatLoad<T>(pa, 2);
+    c20 = v128.add<T>(c20, v128.mul<T>(ai, b0)); c21 = v128.add<T>(c21, v128.mul<T>(ai, b1));
+    ai = splatLoad<T>(pa, 3);
+    c30 = v128.add<T>(c30, v128.mul<T>(ai, b0)); c31 = v128.add<T>(c31, v128.mul<T>(ai, b1));
+    ai = splatLoad<T>(pa, 4);
+    c40 = v128.add<T>(c40, v128.mul<T>(ai, b0)); c41 = v128.add<T>(c41, v128.mul<T>(ai, b1));
+    ai = splatLoad<T>(pa, 5);
+    c50 = v128.add<T>(c50, v128.mul<T>(ai, b0)); c51 = v128.add<T>(c51, v128.mul<T>(ai, b1));
+    pa += MATMUL_MR * sizeof<T>();
+    pb += 32;
+  }
+  const row = c + (<usize>i * n + j) * sizeof<T>();
+  const stride = <usize>n * sizeof<T>();
+  const full = cols == nr<T>();
+  storeRow<T>(row, c00, c01, cols, full, accumulate);
+  if (rows > 1) storeRow<T>(row + stride, c10, c11, cols, full, accumulate);
+  if (rows > 2) storeRow<T>(row + 2 * stride, c20, c21, cols, full, accumulate);
+  if (rows > 3) storeRow<T>(row + 3 * stride, c30, c31, cols, full, accumulate);
+  if (rows > 4) storeRow<T>(row + 4 * stride, c40, c41, cols, full, accumulate);
+  if (rows > 5) storeRow<T>(row + 5 * stride, c50, c51, cols, full, accumulate);
+}
+
+// @ts-ignore: decorator
+@inline function splatLoad<T>(pa: usize, lane: i32): v128 {
+  if (sizeof<T>() == 8) return v128.load64_splat(pa + <usize>lane * 8);
+  return v128.load32_splat(pa + <usize>lane * 4);
+}
+
+// Writes one row of an accumulator block (two vectors) to C, adding what C holds if
+// `accumulate`; a partial row (cols < NR, the right edge of C) goes element by element.
+// @ts-ignore: decorator
+@inline function storeRow<T>(at: usize, v0: v128, v1: v128, cols: i32, full: bool, accumulate: bool): void {
+  if (full) {
+    if (accumulate) {
+      v0 = v128.add<T>(v0, v128.load(at));
+      v1 = v128.add<T>(v1, v128.load(at, 16));
+    }
+    v128.store(at, v0);
+    v128.store(at, v1, 16);
+    return;
+  }
+  const lanes = 16 / sizeof<T>();
+  for (let jj = 0; jj < cols; jj++) {
+    const v = jj < lanes ? v0 : v1;
+    const value = laneOf<T>(v, jj % lanes);
+    const cell = at + <usize>jj * sizeof<T>();
+    store<T>(cell, accumulate ? load<T>(cell) + value : value);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function laneOf<T>(v: v128, lane: i32): T {
+  // Lane indices of extract_lane must be constants.
+  if (sizeof<T>() == 8) return <T>(lane == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1));
+  switch (lane) {
+    case 0: return <T>f32x4.extract_lane(v, 0);
+    case 1: return <T>f32x4.extract_lane(v, 1);
+    case 2: return <T>f32x4.extract_lane(v, 2);
+    default: return <T>f32x4.extract_lane(v, 3);
+  }
+}
+
+// The path for thin products (any dimension below 16): index = row i of C; C[i, :] is the
+// sum over p of A[i, p] · B[p, :], vectorised along the row. No packing, no scratch.
+export function multiplyRows<T>(lo: i32, hi: i32): void {
+  const a = <usize>arg(0);
+  const b = <usize>arg(1);
+  const c = <usize>arg(2);
+  const n = arg(6);
+  const k = arg(7);
+  const lanes = 16 / sizeof<T>();
+  const vectorEnd = n - n % lanes;
+  for (let i = lo; i < hi; i++) {
+    const row = c + <usize>i * n * sizeof<T>();
+    memory.fill(row, 0, <usize>n * sizeof<T>());
+    for (let p = 0; p < k; p++) {
+      const aip = load<T>(a + (<usize>i * k + p) * sizeof<T>());
+      const splat = v128.splat<T>(aip);
+      const rowB = b + <usize>p * n * sizeof<T>();
+      let j = 0;
+      for (; j < vectorEnd; j += lanes) {
+        const at = row + <usize>j * sizeof<T>();
+        v128.store(at, v128.add<T>(v128.load(at), v128.mul<T>(splat, v128.load(rowB + <usize>j * sizeof<T>()))));
+      }
+      for (; j < n; j++) {
+        const at = row + <usize>j * sizeof<T>();
+        store<T>(at, load<T>(at) + aip * load<T>(rowB + <usize>j * sizeof<T>()));
+      }
+    }
+  }
+}

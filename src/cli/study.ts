@@ -1,0 +1,51 @@
+// parwasm study: the Mandelbrot load-balancing study, with its charts, written to a folder.
+import { resolve } from 'node:path';
+import { createPool } from '../pool/pool.js';
+import { studyMandelbrot } from '../report/study.js';
+import { writeStudyReport } from '../report/write-study.js';
+import { parseCommand, positiveInteger } from './usage.js';
+
+const HELP = `usage: parwasm study [--workers N] [--size N] [--max-iter N] [--chunk N] [--out DIR] [--json]
+
+Measures the cost of every row of the full Mandelbrot view, predicts the imbalance of each
+schedule for 2 to 64 workers from it, measures every schedule on this machine's workers,
+and writes the image, the charts and study.md into DIR.
+
+  --workers N    worker threads (default: the number of CPU cores)
+  --size N       image width and height in pixels (default: 1024)
+  --max-iter N   iteration limit (default: 1000)
+  --chunk N      rows per claim for every schedule but static (default: 1)
+  --out DIR      where to write the report (default: report/study)
+  --json         print the figures as JSON instead of a summary`;
+
+export async function runStudy(args: string[]): Promise<void> {
+  const flags = parseCommand(args, {
+    workers: { type: 'string' },
+    size: { type: 'string' },
+    'max-iter': { type: 'string' },
+    chunk: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags.help) {
+    console.log(HELP);
+    return;
+  }
+  const size = positiveInteger(flags.size, 'size') ?? 1024;
+  const view = { width: size, height: size, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: positiveInteger(flags['max-iter'], 'max-iter') ?? 1000 };
+  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
+  const study = await studyMandelbrot(pool, view, { chunk: positiveInteger(flags.chunk, 'chunk') });
+  const files = await writeStudyReport(study, resolve(flags.out ?? 'report/study'));
+  if (flags.json) {
+    const { fit, predicted, measured } = study;
+    console.log(JSON.stringify({ fit, predicted, measured: measured.map(({ trace: _trace, ...run }) => run), files }, null, 2));
+    return;
+  }
+  console.log(`row time = ${(study.fit.msPerIteration * 1e6).toFixed(2)} ns × iterations (r² ${study.fit.r2.toFixed(4)})`);
+  for (const workers of [...new Set(study.predicted.map((row) => row.workers))]) {
+    const cells = study.predicted.filter((row) => row.workers === workers).map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`);
+    console.log(`predicted imbalance, ${String(workers).padStart(2)} workers: ${cells.join(', ')}`);
+  }
+  console.log(`report: ${files.at(-1)}`);
+}

@@ -1,0 +1,117 @@
+// matmul: C = A·B for row-major f64 or f32 matrices. Large products run in two parallel
+// phases on the packed, register-tiled kernels (assembly/matmul.ts): pack B into column
+// slivers, then compute tiles of C, each packing its own rows of A. Products with a dimension
+// below THIN run one row of C per index, where packing would cost more than it saves.
+import { rangeError, typeError } from '../errors.js';
+import type { Layout } from '../memory/layout.js';
+import type { Turn } from '../pool/pool.js';
+import {
+  parallelFor, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+} from '../schedule/parallel-for.js';
+import type { RunStats } from '../schedule/telemetry.js';
+import { integerIn, knownKeys, optionsObject } from '../validate.js';
+
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix<D extends Float64Array | Float32Array = Float64Array | Float32Array> {
+  rows: number;
+  cols: number;
+  data: D;
+}
+
+export interface MatmulResult<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends Matrix<D> {
+  /** Telemetry of the multiplication phase. */
+  stats: RunStats;
+  /** Telemetry of packing B, on the packed path; undefined on the thin path. */
+  packStats: RunStats | undefined;
+}
+
+export type MatmulOptions = RunOptions;
+
+const THIN = 16; // below this in m, n or k, packing does not pay for itself
+const MAX_DIMENSION = 2 ** 31 - 1;
+
+interface ValidatedMatmul {
+  a: Matrix;
+  b: Matrix;
+  bytesPerElement: 4 | 8;
+  run: ValidatedRunOptions;
+}
+
+export function validateMatmul(
+  a: unknown,
+  b: unknown,
+  options: unknown,
+  limits: { poolSize: number; capacity: number; layout: Layout },
+): ValidatedMatmul {
+  const left = matrix(a, 'a');
+  const right = matrix(b, 'b');
+  if (left.data.constructor !== right.data.constructor) {
+    throw typeError('b.data', `of the same type as a.data (${left.data.constructor.name})`, right.data);
+  }
+  if (left.cols !== right.rows) throw rangeError('b.rows', `equal to a.cols (${left.cols})`, right.rows);
+  const bag = optionsObject(options, 'options');
+  knownKeys(bag, 'options', RUN_OPTION_NAMES);
+  const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
+  const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
+  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce((sum, size) => sum + size, 0);
+  if (bytes > limits.capacity) {
+    throw rangeError('a', `small enough that A, B, C and the packing buffers fit the pool's maxMemory (${limits.capacity} bytes free)`,
+      `a product needing ${bytes} bytes`);
+  }
+  return { a: left, b: right, bytesPerElement, run };
+}
+
+function matrix(value: unknown, name: string): Matrix {
+  if (value === null || typeof value !== 'object') throw typeError(name, 'a matrix { rows, cols, data }', value);
+  const { rows, cols, data } = value as Record<string, unknown>;
+  integerIn(rows, `${name}.rows`, 0, MAX_DIMENSION);
+  integerIn(cols, `${name}.cols`, 0, MAX_DIMENSION);
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+    throw typeError(`${name}.data`, 'a Float64Array or a Float32Array', data);
+  }
+  if (data.length !== (rows as number) * (cols as number)) {
+    throw rangeError(`${name}.data`, `of length ${name}.rows × ${name}.cols = ${(rows as number) * (cols as number)}`, `length ${data.length}`);
+  }
+  return { rows: rows as number, cols: cols as number, data };
+}
+
+/** Bytes of A, B, C, packed B and the workers' packed-A scratch. */
+function regionSizes(m: number, n: number, k: number, bytes: number, workers: number, layout: Layout): number[] {
+  const nr = 32 / bytes;
+  const packed = isThin(m, n, k) ? [0, 0] : [k * Math.ceil(n / nr) * nr, workers * layout.MATMUL_MC * layout.MATMUL_KC];
+  return [m * k, k * n, m * n, ...packed].map((elements) => elements * bytes);
+}
+
+function isThin(m: number, n: number, k: number): boolean {
+  return Math.min(m, n, k) < THIN;
+}
+
+export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
+  const { arena, control: { layout } } = turn;
+  const [m, k, n] = [a.rows, a.cols, b.cols];
+  const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(m, n, k, bytesPerElement, run.workers, layout);
+  const regions = [aBytes, bBytes, cBytes, packedBytes, scratchBytes].map((bytes) => arena.alloc(bytes!));
+  const [aAt, bAt, cAt, packedAt, scratchAt] = regions as [number, number, number, number, number];
+  const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
+  view(aAt, m * k).set(a.data);
+  view(bAt, k * n).set(b.data);
+  const f64 = bytesPerElement === 8;
+  const tileColumns = Math.ceil(n / layout.MATMUL_NC);
+  const args = [aAt, bAt, cAt, packedAt, scratchAt, m, n, k, tileColumns];
+
+  let packStats: RunStats | undefined;
+  let stats: RunStats;
+  if (isThin(m, n, k)) {
+    const kernel = f64 ? layout.KERNEL_MATMUL_ROWS_F64 : layout.KERNEL_MATMUL_ROWS_F32;
+    stats = await parallelFor(turn, { kernel, n: m, i32: args }, run);
+  } else {
+    const slivers = Math.ceil(n / (32 / bytesPerElement));
+    const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;
+    packStats = await parallelFor(turn, { kernel: packB, n: slivers, i32: args }, { ...run, schedule: 'static', chunk: undefined, trace: false });
+    const tiles = Math.ceil(m / layout.MATMUL_MC) * tileColumns;
+    const kernel = f64 ? layout.KERNEL_MATMUL_TILES_F64 : layout.KERNEL_MATMUL_TILES_F32;
+    stats = await parallelFor(turn, { kernel, n: tiles, i32: args }, { ...run, chunk: run.chunk ?? 1 });
+  }
+  const data = view(cAt, m * n).slice();
+  return { rows: m, cols: n, data, stats, packStats };
+}

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
+import { matmulReference, relativeFrobeniusError, type DenseMatrix } from '../bench/peers/matmul.js';
+
+const POOL_SIZES = [1, 2, 3, 5];
+let pools: Pool[] = [];
+beforeAll(async () => {
+  pools = await Promise.all(POOL_SIZES.map((workers) => createPool({ workers })));
+});
+afterAll(() => Promise.all(pools.map((pool) => pool.close())));
+
+type Dtype = 'f64' | 'f32';
+const TOLERANCE: Record<Dtype, number> = { f64: 1e-12, f32: 1e-5 };
+
+function random(rows: number, cols: number, dtype: Dtype, seed: number): DenseMatrix {
+  const data = dtype === 'f64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < data.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[i] = state / 2 ** 31 - 1; // in [-1, 1)
+  }
+  return { rows, cols, data };
+}
+
+// Block sizes of assembly/matmul.ts: MR 6, NR 4 (f64) or 8 (f32), KC 256, MC 72, NC 256; and
+// the thin-path threshold 16.
+const SHAPES: [number, number, number][] = [
+  [0, 5, 7], [5, 0, 7], [5, 7, 0], [0, 0, 0], [1, 1, 1], [1, 300, 200], [200, 300, 1],
+  [97, 89, 101], [4096, 3, 5], [3, 4096, 5], [15, 16, 17], [16, 16, 16], [17, 15, 16],
+  [71, 255, 255], [73, 257, 257], [72, 256, 256], [5, 6, 7], [6, 4, 8], [145, 513, 259],
+];
+
+async function expectProduct(pool: Pool, [m, k, n]: [number, number, number], dtype: Dtype, options: Record<string, unknown>, seed: number) {
+  const a = random(m, k, dtype, seed);
+  const b = random(k, n, dtype, seed + 1);
+  const c = await pool.matmul(a, b, options);
+  expect(c.rows).toBe(m);
+  expect(c.cols).toBe(n);
+  expect(c.data.constructor).toBe(a.data.constructor);
+  expect(c.data).toHaveLength(m * n);
+  const error = relativeFrobeniusError(c.data, matmulReference(a, b));
+  if (!(error <= TOLERANCE[dtype])) expect.fail(`${m}×${k} by ${k}×${n} ${dtype}: relative error ${error}`);
+}
+
+describe('matmul', () => {
+  it.each(SHAPES)('multiplies %i×%i by its %i-column partner in f64 and f32, on every schedule', async (m, k, n) => {
+    for (const dtype of ['f64', 'f32'] as const) {
+      for (const schedule of SCHEDULES) await expectProduct(pools[2]!, [m, k, n], dtype, { schedule }, m * 31 + k * 7 + n);
+    }
+  });
+
+  it('agrees with the reference on random shapes, schedules, chunks and worker counts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(fc.integer({ min: 0, max: 160 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 160 })),
+        fc.constantFrom<Dtype>('f64', 'f32'),
+        fc.constantFrom(...SCHEDULES),
+        fc.nat({ max: POOL_SIZES.length - 1 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.nat(),
+        async (shape, dtype, schedule, poolIndex, chunk, seed) => {
+          await expectProduct(pools[poolIndex]!, shape, dtype, { schedule, chunk }, seed);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('gives the same bits whatever the schedule and worker count', async () => {
+    const a = random(150, 300, 'f64', 7);
+    const b = random(300, 170, 'f64', 8);
+    const first = await pools[0]!.matmul(a, b, { schedule: 'static' });
+    for (const pool of pools) {
+      for (const schedule of SCHEDULES) expect((await pool.matmul(a, b, { schedule })).data).toEqual(first.data);
+    }
+  });
+
+  const a = random(3, 4, 'f64', 1);
+  const b = random(4, 2, 'f64', 2);
+  it.each([
+    [null, b, {}, TypeError, 'a must be a matrix'],
+    [{ ...a, rows: -1 }, b, {}, RangeError, 'a.rows'],
+    [{ ...a, cols: 1.5 }, b, {}, RangeError, 'a.cols'],
+    [{ ...a, data: [1, 2] }, b, {}, TypeError, 'a.data must be a Float64Array or a Float32Array'],
+    [{ ...a, data: new Float64Array(5) }, b, {}, RangeError, 'a.data must be of length a.rows × a.cols = 12'],
+    [a, random(5, 2, 'f64', 3), {}, RangeError, 'b.rows must be equal to a.cols (4) (got 5)'],
+    [a, random(4, 2, 'f32', 3), {}, TypeError, 'b.data must be of the same type as a.data (Float64Array)'],
+    [a, b, { schedule: 'fast' }, RangeError, 'options.schedule'],
+    [a, b, { chunk: -2 }, RangeError, 'options.chunk'],
+    [a, b, { colour: 1 }, TypeError, 'options.colour'],
+    [{ rows: 30000, cols: 30000, data: new Float64Array(0) }, b, {}, RangeError, 'a.data'],
+  ])('refuses bad input before any work: %#', async (left, right, options, kind, message) => {
+    const error = await pools[1]!.matmul(left as never, right as never, options as never).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(kind);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain(message);
+    expect(relativeFrobeniusError((await pools[1]!.matmul(a, b)).data, matmulReference(a, b))).toBeLessThan(1e-12);
+  });
+
+  it('refuses a product larger than maxMemory with a RangeError', async () => {
+    await using small = await createPool({ workers: 1, maxMemory: 8 << 20 });
+    const big = random(1024, 1024, 'f64', 1); // 8 MiB alone
+    await expect(small.matmul(big, big)).rejects.toThrow(/maxMemory/);
+    expect((await small.matmul(a, b)).rows).toBe(3);
+  });
+});
