@@ -4,22 +4,23 @@
 // runs a register-tiled micro-kernel over the packed panels. Products too thin to pay for
 // packing take a row-by-row path instead.
 //
-// The micro-kernel keeps an MR × NR block of C in 12 vector accumulators (6 rows × 2
-// vectors): with the 2 vectors of B and 1 broadcast of A that is 15 of the 16 xmm registers,
-// all V8 lets wasm use (xmm15 is its scratch register).
+// The micro-kernel keeps an MR × NR block of C in 8 vector accumulators (4 rows × 2
+// vectors). More would fit the 16 xmm registers on paper, but V8's register allocator then
+// spills: measured at n = 1024, f64, one worker, 6 × 2 accumulators ran at 10.5 GFLOP/s,
+// 5 × 2 at 9.7, 4 × 2 at 17-21. Unrolling the k loop by 4 made it slower too (11.6).
 //
 //   ARGS_I32: [0] A  [1] B  [2] C  [3] packed B  [4] scratch (packed A, one slot per worker)
 //             [5] m  [6] n  [7] k  [8] tile columns (tiles of C across n)
 import { ARGS_I32 } from "./layout";
 import { rank } from "./worker";
 
-export const MATMUL_MR: i32 = 6;
-// Depth of a k block: a 6 × 256 sliver of packed A (12 KiB in f64) and a 256 × 4 sliver of
+export const MATMUL_MR: i32 = 4;
+// Depth of a k block: a 4 × 256 sliver of packed A (8 KiB in f64) and a 256 × 4 sliver of
 // packed B (8 KiB) stay in the 32 KiB L1 data cache while the micro-kernel streams them.
 export const MATMUL_KC: i32 = 256;
-// Rows of a tile: its packed A block, 72 × 256 (144 KiB in f64), stays in the 1 MiB L2 cache
+// Rows of a tile: its packed A block, 64 × 256 (128 KiB in f64), stays in the 1 MiB L2 cache
 // while every sliver of B passes over it.
-export const MATMUL_MC: i32 = 72;
+export const MATMUL_MC: i32 = 64;
 // Columns of a tile: 64 tiles for n = m = 1024, enough for the schedules to balance.
 export const MATMUL_NC: i32 = 256;
 
@@ -111,8 +112,6 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
-  let c40 = v128.splat<T>(0), c41 = v128.splat<T>(0);
-  let c50 = v128.splat<T>(0), c51 = v128.splat<T>(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -124,10 +123,6 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
     c20 = v128.add<T>(c20, v128.mul<T>(ai, b0)); c21 = v128.add<T>(c21, v128.mul<T>(ai, b1));
     ai = splatLoad<T>(pa, 3);
     c30 = v128.add<T>(c30, v128.mul<T>(ai, b0)); c31 = v128.add<T>(c31, v128.mul<T>(ai, b1));
-    ai = splatLoad<T>(pa, 4);
-    c40 = v128.add<T>(c40, v128.mul<T>(ai, b0)); c41 = v128.add<T>(c41, v128.mul<T>(ai, b1));
-    ai = splatLoad<T>(pa, 5);
-    c50 = v128.add<T>(c50, v128.mul<T>(ai, b0)); c51 = v128.add<T>(c51, v128.mul<T>(ai, b1));
     pa += MATMUL_MR * sizeof<T>();
     pb += 32;
   }
@@ -138,8 +133,6 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
   if (rows > 1) storeRow<T>(row + stride, c10, c11, cols, full, accumulate);
   if (rows > 2) storeRow<T>(row + 2 * stride, c20, c21, cols, full, accumulate);
   if (rows > 3) storeRow<T>(row + 3 * stride, c30, c31, cols, full, accumulate);
-  if (rows > 4) storeRow<T>(row + 4 * stride, c40, c41, cols, full, accumulate);
-  if (rows > 5) storeRow<T>(row + 5 * stride, c50, c51, cols, full, accumulate);
 }
 
 // @ts-ignore: decorator

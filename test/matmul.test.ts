@@ -23,12 +23,12 @@ function random(rows: number, cols: number, dtype: Dtype, seed: number): DenseMa
   return { rows, cols, data };
 }
 
-// Block sizes of assembly/matmul.ts: MR 6, NR 4 (f64) or 8 (f32), KC 256, MC 72, NC 256; and
+// Block sizes of assembly/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
 // the thin-path threshold 16.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7], [5, 0, 7], [5, 7, 0], [0, 0, 0], [1, 1, 1], [1, 300, 200], [200, 300, 1],
   [97, 89, 101], [4096, 3, 5], [3, 4096, 5], [15, 16, 17], [16, 16, 16], [17, 15, 16],
-  [71, 255, 255], [73, 257, 257], [72, 256, 256], [5, 6, 7], [6, 4, 8], [145, 513, 259],
+  [63, 255, 255], [65, 257, 257], [64, 256, 256], [3, 5, 7], [4, 4, 8], [129, 513, 259], [17, 40, 33],
 ];
 
 async function expectProduct(pool: Pool, [m, k, n]: [number, number, number], dtype: Dtype, options: Record<string, unknown>, seed: number) {
