@@ -3,6 +3,7 @@
 // because every worker's instance shares this one memory (see ../shared DESIGN.md).
 export { setWorker } from "./worker";
 export { runJob } from "./schedule";
+export { runKernel } from "./kernels";
 export * from "./layout";
 export {
   KERNEL_HELLO, KERNEL_MARK, KERNEL_SPIN, KERNEL_FAULT, KERNEL_MANDELBROT_SCALAR, KERNEL_MANDELBROT_SIMD,

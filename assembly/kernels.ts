@@ -20,6 +20,8 @@ export const KERNEL_MATMUL_PACK_B_F32: i32 = 9;
 export const KERNEL_MATMUL_TILES_F32: i32 = 10;
 export const KERNEL_MATMUL_ROWS_F32: i32 = 11;
 
+// Exported too, so the pool's own instance on the calling thread can run a kernel over a
+// range directly: for operations smaller than the cost of waking the workers.
 export function runKernel(kernel: i32, lo: i32, hi: i32): void {
   switch (kernel) {
     case KERNEL_HELLO: hello(lo, hi); break;

@@ -6,8 +6,9 @@ import { dispatch } from './suites/dispatch.js';
 import { completion } from './suites/completion.js';
 import { schedules } from './suites/schedules.js';
 import { mandelbrot } from './suites/mandelbrot.js';
+import { matmul } from './suites/matmul.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul };
 
 const { suites, options } = parseSuiteArgs(process.argv.slice(2));
 const chosen = suites.length > 0 ? suites : Object.keys(SUITES);

@@ -48,6 +48,16 @@ export class SharedArena {
     return offset;
   }
 
+  /** A copy of a view of the shared memory in an ordinary ArrayBuffer, for results that
+   * outlive the operation. `new` + `set` rather than `slice()`: slice() of a view of a
+   * SharedArrayBuffer copies element by element, 3-10× slower here (f64: 0.32 ms against
+   * 0.03 ms for 20480 elements, 29 ms against 11 ms for 2M). */
+  static copyOut<T extends Float64Array | Float32Array | Uint32Array | Int32Array>(view: T): T {
+    const copy = new (view.constructor as new (length: number) => T)(view.length);
+    copy.set(view);
+    return copy;
+  }
+
   // Views are made from `memory.buffer` each time: growth replaces the SharedArrayBuffer.
   f64(offset: number, length: number): Float64Array {
     return new Float64Array(this.memory.buffer, offset, length);

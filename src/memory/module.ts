@@ -16,6 +16,7 @@ export const PAGE_BYTES = 65536;
 export interface KernelExports {
   setWorker(rank: number, threadId: number): void;
   runJob(): void;
+  runKernel(kernel: number, lo: number, hi: number): void;
   [constant: string]: unknown;
 }
 

@@ -3,6 +3,7 @@
 // is contiguous in the output, and rows of one image differ in cost by orders of magnitude,
 // which is exactly what the schedules are there to even out.
 import { rangeError, typeError } from '../errors.js';
+import { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import {
   parallelFor, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
@@ -92,5 +93,5 @@ export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise
     i32: [out, width, view.maxIter],
     f64: [view.xmin, view.ymax, dx, dy],
   }, run);
-  return { width, height, data: arena.u32(out, pixels).slice(), stats };
+  return { width, height, data: SharedArena.copyOut(arena.u32(out, pixels)), stats };
 }

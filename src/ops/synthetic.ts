@@ -1,6 +1,7 @@
 // Operations over the synthetic kernels (assembly/synthetic.ts), whose answers are known:
 // the tests check the schedules with them and the benchmarks time the schedules with them.
 // Internal: exported from src/internal.ts only.
+import { SharedArena } from '../memory/arena.js';
 import type { Pool, Turn } from '../pool/pool.js';
 import { parallelFor, validateRunOptionsBag, type KernelCall } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
@@ -12,7 +13,7 @@ export function markRun(pool: Pool, n: number, options: Record<string, unknown> 
     const owners = turn.arena.alloc(4 * n);
     turn.arena.u32(counts, n).fill(0);
     const stats = await run({ kernel: turn.control.layout.KERNEL_MARK, n, i32: [counts, owners] });
-    return { stats, counts: turn.arena.u32(counts, n).slice(), owners: turn.arena.i32(owners, n).slice() };
+    return { stats, counts: SharedArena.copyOut(turn.arena.u32(counts, n)), owners: SharedArena.copyOut(turn.arena.i32(owners, n)) };
   });
 }
 

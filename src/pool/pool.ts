@@ -5,7 +5,7 @@ import { AbortError, PoolClosedError, WorkerCrashError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
 import { readLayout } from '../memory/layout.js';
-import { instantiate, kernelModule, PAGE_BYTES } from '../memory/module.js';
+import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../memory/module.js';
 import type { RunContext } from '../schedule/parallel-for.js';
 import { hello, type HelloReply } from '../ops/hello.js';
 import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
@@ -43,9 +43,10 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   const { workers, maxMemoryPages } = validatePoolOptions(options);
   const module = await kernelModule();
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxMemoryPages, shared: true });
-  // The main thread's own instance is only read for the layout; it runs no kernel.
-  const layout = readLayout(instantiate(module, memory, () => performance.now()));
-  const pool = new Pool(workers, { module, memory, layout, workerEntry, maxMemoryPages });
+  // The calling thread's own instance: the pool reads the layout from it, and operations too
+  // small to be worth waking the workers for run on it.
+  const kernels = instantiate(module, memory, () => performance.now());
+  const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), workerEntry, maxMemoryPages });
   await pool.start();
   return pool;
 }
@@ -55,6 +56,7 @@ export class Pool {
   readonly size: number;
   readonly #module: WebAssembly.Module;
   readonly #memory: WebAssembly.Memory;
+  readonly #kernels: KernelExports;
   readonly #control: ControlBlock;
   readonly #arena: SharedArena;
   readonly #doorbell: Doorbell;
@@ -74,6 +76,7 @@ export class Pool {
     this.size = size;
     this.#module = parts.module;
     this.#memory = parts.memory;
+    this.#kernels = parts.kernels;
     this.#workerEntry = parts.workerEntry;
     this.#control = new ControlBlock(parts.memory, parts.layout);
     this.#arena = new SharedArena(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
@@ -206,6 +209,7 @@ export class Pool {
         doorbell: this.#doorbell,
         arena: this.#arena,
         poolSize: this.size,
+        kernels: this.#kernels,
         // Every rank has a live worker here: a turn starts only after recovery.
         workers: this.#workers as WorkerHandle[],
       });
@@ -284,6 +288,7 @@ export class Pool {
 interface PoolParts {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  kernels: KernelExports;
   layout: ControlBlock['layout'];
   workerEntry: URL;
   maxMemoryPages: number;

@@ -3,6 +3,7 @@
 import { AbortError } from '../errors.js';
 import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
+import type { KernelExports } from '../memory/module.js';
 import type { Doorbell } from '../pool/doorbell.js';
 import { abortSignal, booleanArg, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
@@ -78,6 +79,8 @@ export interface RunContext {
   doorbell: Doorbell;
   arena: SharedArena;
   poolSize: number;
+  /** The calling thread's own instance of the kernels, on the same memory. */
+  kernels: KernelExports;
 }
 
 /** The chunk a schedule uses when the caller names none: static computes its block in one
@@ -103,6 +106,7 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
   const traceCapacity = options.trace ? Math.min(maxChunks(schedule, n, chunk, workers), MAX_TRACE_RECORDS) : 0;
   const traceOffset = options.trace ? arena.alloc(Math.max(1, traceCapacity) * layout.TRACE_RECORD_BYTES) : 0;
 
+  writeArguments(control, call);
   control.store(layout.JOB_KERNEL, call.kernel);
   control.store(layout.JOB_N, n);
   control.store(layout.JOB_SCHEDULE, scheduleId(control, schedule));
@@ -111,8 +115,6 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
   control.store(layout.JOB_TRACE_PTR, traceOffset);
   control.store(layout.JOB_TRACE_CAPACITY, traceCapacity);
   control.store(layout.TRACE_COUNT, 0);
-  call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
-  call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
   prepareSchedule(control, schedule, n, workers);
   control.store(layout.ABORT, 0);
 
@@ -129,4 +131,21 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
 
   const stats = collectStats(control, { schedule, chunk, workers, n, wallMs });
   return options.trace ? { ...stats, ...readTrace(control, arena, traceOffset, traceCapacity, start) } : stats;
+}
+
+/** Runs a whole kernel call on the calling thread, blocking it: for work smaller than the
+ * ~30 µs it takes to wake the workers and hear back from them. */
+export function runOnCaller(context: RunContext, call: KernelCall): RunStats {
+  writeArguments(context.control, call);
+  const start = performance.now();
+  context.kernels.runKernel(call.kernel, 0, call.n);
+  const wallMs = performance.now() - start;
+  const caller = { rank: 0, busyMs: wallMs, chunks: call.n > 0 ? 1 : 0, items: call.n, stealAttempts: 0, steals: 0 };
+  return { schedule: 'static', chunk: Math.max(1, call.n), workers: 1, n: call.n, wallMs, imbalance: 1, efficiency: 1, perWorker: [caller], onCaller: true };
+}
+
+function writeArguments(control: ControlBlock, call: KernelCall): void {
+  const { layout } = control;
+  call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
+  call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
 }

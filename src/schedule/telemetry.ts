@@ -45,6 +45,9 @@ export interface RunStats {
   /** Total busy time over (workers × wall time): the share of the workers' time spent computing. */
   efficiency: number;
   perWorker: WorkerStats[];
+  /** True when the operation was too small to be worth waking the workers and ran on the
+   * calling thread instead (as one chunk, `workers` 1). */
+  onCaller?: boolean;
   /** With `trace: true`: every chunk, in order of start time. */
   trace?: ChunkRecord[];
   /** With `trace: true`: chunks that did not fit the trace buffer (0 unless the run had more
