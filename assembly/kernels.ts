@@ -6,6 +6,9 @@ import { hello } from "./hello";
 import { mark, spin, fault } from "./synthetic";
 import { mandelbrotScalar, mandelbrotSimd } from "./mandelbrot";
 import { packB, multiplyTiles, multiplyRows } from "./matmul";
+import { countWords, mergePartitions } from "./wordcount";
+import { zeroBlocks } from "./memory-ops";
+import { readFiles } from "./host";
 
 export const KERNEL_HELLO: i32 = 0;
 export const KERNEL_MARK: i32 = 1;
@@ -19,6 +22,10 @@ export const KERNEL_MATMUL_ROWS_F64: i32 = 8;
 export const KERNEL_MATMUL_PACK_B_F32: i32 = 9;
 export const KERNEL_MATMUL_TILES_F32: i32 = 10;
 export const KERNEL_MATMUL_ROWS_F32: i32 = 11;
+export const KERNEL_COUNT_WORDS: i32 = 12;
+export const KERNEL_MERGE_PARTITIONS: i32 = 13;
+export const KERNEL_ZERO: i32 = 14;
+export const KERNEL_READ_FILES: i32 = 15;
 
 // Exported too, so the pool's own instance on the calling thread can run a kernel over a
 // range directly: for operations smaller than the cost of waking the workers.
@@ -36,6 +43,10 @@ export function runKernel(kernel: i32, lo: i32, hi: i32): void {
     case KERNEL_MATMUL_PACK_B_F32: packB<f32>(lo, hi); break;
     case KERNEL_MATMUL_TILES_F32: multiplyTiles<f32>(lo, hi); break;
     case KERNEL_MATMUL_ROWS_F32: multiplyRows<f32>(lo, hi); break;
+    case KERNEL_COUNT_WORDS: countWords(lo, hi); break;
+    case KERNEL_MERGE_PARTITIONS: mergePartitions(lo, hi); break;
+    case KERNEL_ZERO: zeroBlocks(lo, hi); break;
+    case KERNEL_READ_FILES: readFiles(lo, hi); break;
     default: unreachable();
   }
 }

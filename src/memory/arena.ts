@@ -37,6 +37,16 @@ export class SharedArena {
     this.#next = alignUp(this.base);
   }
 
+  /** The allocation point, to return to with release(). */
+  mark(): number {
+    return this.#next;
+  }
+
+  /** Frees everything allocated since `mark`. */
+  release(mark: number): void {
+    this.#next = mark;
+  }
+
   /** Reserves `bytes` and returns their byte offset, growing the memory if needed. */
   alloc(bytes: number): number {
     const offset = this.#next;

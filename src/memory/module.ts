@@ -20,12 +20,16 @@ export interface KernelExports {
   [constant: string]: unknown;
 }
 
-export function instantiate(
-  module: WebAssembly.Module,
-  memory: WebAssembly.Memory,
-  now: () => number,
-): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory, now } });
+/** What the kernels import from the thread they run on. */
+export interface HostImports {
+  /** Milliseconds on the pool's clock. */
+  now(): number;
+  /** The READ_FILES kernel: reads files [lo, hi) of the job's file table (workers only). */
+  readFiles(lo: number, hi: number): void;
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, host: HostImports): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, ...host } });
   return instance.exports as unknown as KernelExports;
 }
 

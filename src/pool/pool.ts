@@ -9,6 +9,7 @@ import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../me
 import type { RunContext } from '../schedule/parallel-for.js';
 import { hello, type HelloReply } from '../ops/hello.js';
 import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
+import { validateWordCount, wordCount, type WordCountInput, type WordCountOptions, type WordCountResult } from '../ops/wordcount.js';
 import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
@@ -45,7 +46,12 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxMemoryPages, shared: true });
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.
-  const kernels = instantiate(module, memory, () => performance.now());
+  const kernels = instantiate(module, memory, {
+    now: () => performance.now(),
+    readFiles: () => {
+      throw new Error('files are read by the workers, not on the calling thread');
+    },
+  });
   const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), workerEntry, maxMemoryPages });
   await pool.start();
   return pool;
@@ -116,6 +122,13 @@ export class Pool {
       () => validateMatmul(a, b, options, { ...this.#limits(), layout: this.#control.layout }),
       (turn, validated) => matmul(turn, validated) as Promise<MatmulResult<D>>,
     );
+  }
+
+  /** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
+   * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
+   * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+  wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
+    return this.#operation(() => validateWordCount(input, options, this.#limits()), (turn, validated) => wordCount(turn, validated));
   }
 
   /** Validates synchronously (so bad input is refused before anything is queued), then

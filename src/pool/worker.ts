@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
+import { readFiles } from './read-files.js';
 
 export interface WorkerData {
   module: WebAssembly.Module;
@@ -20,7 +21,10 @@ export interface ReadyMessage {
 
 const { module, memory, rank, timeOrigin } = workerData as WorkerData;
 const clockOffset = performance.timeOrigin - timeOrigin;
-const kernels = instantiate(module, memory, () => performance.now() + clockOffset);
+const kernels = instantiate(module, memory, {
+  now: () => performance.now() + clockOffset,
+  readFiles: (lo, hi) => readFiles(memory, layout, lo, hi),
+});
 const layout = readLayout(kernels);
 const control = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);
 const word = (byteOffset: number): number => byteOffset >> 2;

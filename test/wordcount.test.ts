@@ -1,0 +1,130 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
+
+const POOL_SIZES = [1, 2, 3, 5];
+let pools: Pool[] = [];
+beforeAll(async () => {
+  pools = await Promise.all(POOL_SIZES.map((workers) => createPool({ workers })));
+});
+afterAll(() => Promise.all(pools.map((pool) => pool.close())));
+
+/** The definition: tokenise with the regex, then lower-case each word. */
+function reference(documents: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const document of documents) {
+    for (const word of document.match(/[\p{L}\p{N}]+/gu) ?? []) {
+      const key = word.toLowerCase();
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function expectSameCounts(actual: Map<string, number>, expected: Map<string, number>): void {
+  expect(actual.size).toBe(expected.size);
+  for (const [word, count] of expected) {
+    if (actual.get(word) !== count) expect.fail(`${JSON.stringify(word)}: ${actual.get(word)} where the definition gives ${count}`);
+  }
+}
+
+// Pieces of text from many scripts and categories; documents are random sequences of them.
+const PIECES = [
+  'hello', 'World', 'HELLO', 'naïve', 'Ÿ', 'ß', 'STRASSE', 'İstanbul', 'ıi', 'ΣΊΣΥΦΟΣ', 'σίσυφος', 'ΟΔΟΣ', 'Σ',
+  'Москва', 'ЁЖ', '東京都', '日本語のテキスト', 'العربية', 'हिन्दी', 'e\u0301', 'a\u0308\u0323', '𝐀𝐁𝐂', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '😀',
+  '123', '٣٤٥', '१२३', 'Ⅻ', 'ⅷ', '½', '²', '①', '_', '-', "'", ' ', '  ', '\n', '\t', '.', ',', '!?', '\u00a0', '\u3000',
+  '\ud800', '\udfff', '\u200d', 'ǅ', 'ﬁ', 'K', 'Å', 'ẞ',
+];
+const documentArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((parts) => parts.join(''));
+
+describe('wordCount', () => {
+  it('counts exactly as the regex and toLowerCase define, on every schedule and worker count', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(documentArb, { maxLength: 12 }),
+        fc.constantFrom(...SCHEDULES),
+        fc.nat({ max: POOL_SIZES.length - 1 }),
+        async (documents, schedule, poolIndex) => {
+          const result = await pools[poolIndex]!.wordCount(documents, { schedule });
+          const expected = reference(documents);
+          expectSameCounts(result.counts, expected);
+          expect(result.totalWords).toBe([...expected.values()].reduce((a, b) => a + b, 0));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('handles no documents, empty documents and separators only', async () => {
+    for (const documents of [[], [''], ['', '', ''], ['... ,,, !!!\n\t '], ['\ud800\udbff']]) {
+      const result = await pools[1]!.wordCount(documents);
+      expect(result.counts.size).toBe(0);
+      expect(result.totalWords).toBe(0);
+    }
+  });
+
+  it('splits one document larger than all the others together without losing a word', async () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => PIECES[i % PIECES.length]).join(' ');
+    const documents = [big, 'small one', 'Another Small ONE'];
+    for (const pool of pools) expectSameCounts((await pool.wordCount(documents)).counts, reference(documents));
+  });
+
+  it('grows its hash tables when the text has more distinct words than they were sized for', async () => {
+    const documents = [Array.from({ length: 300_000 }, (_, i) => `w${i.toString(36)}`).join(' ')];
+    const result = await pools[1]!.wordCount(documents);
+    expect(result.counts.size).toBe(300_000);
+    expect(result.totalWords).toBe(300_000);
+  });
+
+  it('reads files on the workers, decoding invalid UTF-8 as TextDecoder does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parwasm-words-'));
+    const contents = [
+      Buffer.from('plain ascii Words words'),
+      Buffer.from([0x61, 0x62, 0xff, 0x63, 0xc3, 0xa9, 0x64, 0xc3, 0x41, 0xe2, 0x82, 0x42, 0xf0, 0x9f, 0x98, 0xed, 0xa0, 0x80, 0x78, 0xc0, 0xaf, 0x79, 0xe0, 0x80, 0x7a]),
+      Buffer.concat([Buffer.from('ends in a truncated sequence '), Buffer.from([0xce])]),
+      Buffer.from([0xce, 0xb1, 0xce]),
+      Buffer.alloc(0),
+    ];
+    const files = contents.map((bytes, i) => {
+      const file = join(dir, `doc${i}.txt`);
+      writeFileSync(file, bytes);
+      return file;
+    });
+    const decoded = contents.map((bytes) => new TextDecoder().decode(bytes));
+    for (const schedule of SCHEDULES) {
+      const result = await pools[2]!.wordCount({ files }, { schedule });
+      expectSameCounts(result.counts, reference(decoded));
+    }
+  });
+
+  it('rejects a missing file with an error naming it, and the pool stays usable', async () => {
+    const missing = join(tmpdir(), 'parwasm-no-such-file.txt');
+    const error = await pools[1]!.wordCount({ files: [missing] }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('input.files[0]');
+    expect((error as Error).message).toContain(missing);
+    expect((error as Error).message).toContain('ENOENT');
+    expect((await pools[1]!.wordCount(['still works'])).totalWords).toBe(2);
+  });
+
+  it.each([
+    [null, 'input must be an array of strings or { files: string[] }'],
+    ['text', 'input must be an array'],
+    [['ok', 3], 'input[1] must be a string'],
+    [{ files: ['a', ''] }, 'input.files[1] must be a non-empty path string'],
+    [{ files: 'a.txt' }, 'input must be an array'],
+  ])('refuses %o', async (input, message) => {
+    const error = await pools[1]!.wordCount(input as never).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('ranks the top words by count, ties in code-point order', async () => {
+    const result = await pools[1]!.wordCount(['b a c b a \uffff 𝐀 \uffff 𝐀 z']);
+    // Ties of 2: a, b, then 𝐀 (U+1D400); ties of 1: c before z. U+FFFF is not a word.
+    expect(result.top(4)).toEqual([['a', 2], ['b', 2], ['𝐀', 2], ['c', 1]]);
+  });
+});
