@@ -6,9 +6,9 @@ import { hello } from "./hello";
 import { mark, spin, fault } from "./synthetic";
 import { mandelbrotScalar, mandelbrotSimd } from "./mandelbrot";
 import { packB, multiplyTiles, multiplyRows } from "./matmul";
-import { countWords, mergePartitions } from "./wordcount";
+import { countWords, mergePartitions, gatherWords } from "./wordcount";
 import { zeroBlocks } from "./memory-ops";
-import { readFiles } from "./host";
+import { readFiles, statFiles } from "./host";
 
 export const KERNEL_HELLO: i32 = 0;
 export const KERNEL_MARK: i32 = 1;
@@ -26,6 +26,8 @@ export const KERNEL_COUNT_WORDS: i32 = 12;
 export const KERNEL_MERGE_PARTITIONS: i32 = 13;
 export const KERNEL_ZERO: i32 = 14;
 export const KERNEL_READ_FILES: i32 = 15;
+export const KERNEL_STAT_FILES: i32 = 16;
+export const KERNEL_GATHER_WORDS: i32 = 17;
 
 // Exported too, so the pool's own instance on the calling thread can run a kernel over a
 // range directly: for operations smaller than the cost of waking the workers.
@@ -47,6 +49,8 @@ export function runKernel(kernel: i32, lo: i32, hi: i32): void {
     case KERNEL_MERGE_PARTITIONS: mergePartitions(lo, hi); break;
     case KERNEL_ZERO: zeroBlocks(lo, hi); break;
     case KERNEL_READ_FILES: readFiles(lo, hi); break;
+    case KERNEL_STAT_FILES: statFiles(lo, hi); break;
+    case KERNEL_GATHER_WORDS: gatherWords(lo, hi); break;
     default: unreachable();
   }
 }

@@ -11,17 +11,31 @@
 // subpart becomes U+FFFD — not a letter — and decoding resumes at the byte that broke it.
 //
 //   ARGS_I32: [0] text  [1] segments (u32 start, end)  [2] letter-or-number bitmap over code
-//             points  [3] map tables (one per worker)  [4] map capacity (entries, a power of 2)
-//             [5] overflow flag (i32)  [6] partition tables  [7] partition capacity
-//             [8] partitions  [9] workers  [10] words counted (u64)  [11] entries used (u32
-//             per worker in the map step, per partition in the reduce step)
+//             points  [3] map tables (one region per worker, of 2 × the largest capacity)
+//             [4] largest map capacity (entries, a power of 2)  [5] overflow flag (i32)
+//             [6] partition tables  [7] partition capacity  [8] partitions  [9] workers
+//             [10] words counted (u64)  [11] table states, per worker in the map step and per
+//             partition in the reduce step, 16 bytes each: u32 entries used, u32 current
+//             capacity (0: not yet created), u32 bytes of its words plus one per word
+//             [12] (reduce step) the map step's table states
+//             [13..15] (gather step) see gatherWords
+//
+// A worker's map table starts small, so that it stays in cache while the vocabulary is
+// small, and doubles in place when it is three-quarters full, up to the largest capacity.
 import { ARGS_I32 } from "./layout";
 import { rank } from "./worker";
 
-const ENTRY: usize = 16; // u32 hash, u32 offset, u32 length | RAW, u32 count (0 = empty)
+// An entry: u32 hash, u32 offset of the first occurrence, u32 length | RAW, u32 count (0 =
+// empty), then the word's first 16 bytes, folded. Most words are no longer, so comparing
+// keys seldom reaches into the text, where every look would be a cache miss.
+const ENTRY: usize = 32;
+const PREFIX: usize = 16;
+// Entries a map table starts with: 2 MiB, which stays in the L2 cache.
+export const WORDCOUNT_INITIAL_CAPACITY: u32 = 1 << 16;
 const RAW: u32 = 0x80000000; // the key is raw (not ASCII-lower-cased) bytes
-const FNV_OFFSET: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
+// OR-ing 0x20 into a byte lower-cases an ASCII letter and leaves a digit as it is (bit 5 is
+// already set in '0'..'9'), so an ASCII word is folded to lower case 8 bytes at a time.
+const FOLD_ASCII: u64 = 0x2020202020202020;
 const REPLACEMENT: i32 = 0xfffd;
 
 // @ts-ignore: decorator
@@ -73,8 +87,29 @@ function decode(at: usize, end: usize): i32 {
 }
 
 // @ts-ignore: decorator
-@inline function lowerAscii(byte: u32): u32 {
-  return byte - 0x41 < 26 ? byte | 0x20 : byte;
+@inline function foldOf(key: u32): u64 {
+  return (key & RAW) != 0 ? 0 : FOLD_ASCII;
+}
+
+// The first `length` bytes at `p`, 8 at a time, as they compare: folded with `fold`. Reads
+// up to 7 bytes past the word, which is safe: the text is never the last region in memory.
+function hashWord(p: usize, length: usize, fold: u64): u32 {
+  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>length;
+  let i: usize = 0;
+  for (; i + 8 <= length; i += 8) h = mix64(h ^ (load<u64>(p + i) | fold));
+  if (i < length) h = mix64(h ^ ((load<u64>(p + i) | fold) & tailMask(length - i)));
+  return <u32>(h ^ (h >> 32));
+}
+
+// @ts-ignore: decorator
+@inline function tailMask(bytes: usize): u64 {
+  return (<u64>1 << (<u64>bytes << 3)) - 1; // bytes is 1..7
+}
+
+// @ts-ignore: decorator
+@inline function mix64(h: u64): u64 {
+  h *= 0xff51afd7ed558ccd;
+  return h ^ (h >> 33);
 }
 
 // Map, index = segment: count the words of one segment into this worker's table.
@@ -82,9 +117,13 @@ export function countWords(lo: i32, hi: i32): void {
   const text = <usize>arg(0);
   const segments = <usize>arg(1);
   const table = <usize>arg(2);
-  const capacity = <u32>arg(4);
-  const mine = <usize>arg(3) + <usize>rank * capacity * ENTRY;
-  const used = <usize>arg(11) + (<usize>rank << 2);
+  const largest = <u32>arg(4);
+  const mine = <usize>arg(3) + <usize>rank * largest * 2 * ENTRY;
+  const state = <usize>arg(11) + (<usize>rank << 4);
+  if (load<u32>(state, 4) == 0) { // this worker's first segment: create its table
+    memory.fill(mine, 0, <usize>WORDCOUNT_INITIAL_CAPACITY * ENTRY);
+    store<u32>(state, WORDCOUNT_INITIAL_CAPACITY, 4);
+  }
   let words: u64 = 0;
   for (let s = lo; s < hi; s++) {
     let at = text + <usize>load<u32>(segments + (<usize>s << 3));
@@ -98,15 +137,13 @@ export function countWords(lo: i32, hi: i32): void {
         const cp = decode(at, end);
         if (!isWordCodePoint(table, cp)) { at += <usize>decodedLength; continue; }
       }
-      // Read the word, hashing its lower-cased bytes while it is all ASCII.
+      // Find the end of the word, noting whether it is all ASCII.
       const start = at;
       let ascii = true;
-      let hash = FNV_OFFSET;
       while (at < end) {
         const b = <u32>load<u8>(at);
         if (b < 0x80) {
           if (!isAsciiWordByte(b)) break;
-          hash = (hash ^ lowerAscii(b)) * FNV_PRIME;
           at++;
         } else {
           const cp = decode(at, end);
@@ -116,14 +153,12 @@ export function countWords(lo: i32, hi: i32): void {
         }
       }
       const length = <u32>(at - start);
-      let key = length;
-      if (!ascii) {
-        key = length | RAW;
-        hash = FNV_OFFSET;
-        for (let p = start; p < at; p++) hash = (hash ^ <u32>load<u8>(p)) * FNV_PRIME;
-        hash ^= RAW;
-      }
-      if (!insert(mine, capacity, text, mix(hash), <u32>(start - text), key, 1, used)) return;
+      const key = ascii ? length : length | RAW;
+      const fold = foldOf(key);
+      const hash = hashWord(start, <usize>length, fold) ^ (key & RAW);
+      const low = prefixWord(start, <usize>length, 0, fold);
+      const high = prefixWord(start, <usize>length, 8, fold);
+      if (!insert(mine, largest, text, hash, <u32>(start - text), key, low, high, 1, state)) return;
       words++;
     }
   }
@@ -135,23 +170,31 @@ export function countWords(lo: i32, hi: i32): void {
 export function mergePartitions(lo: i32, hi: i32): void {
   const text = <usize>arg(0);
   const maps = <usize>arg(3);
-  const capacity = <u32>arg(4);
+  const largest = <u32>arg(4);
+  const mapStates = <usize>arg(12);
   const partitions = <usize>arg(6);
   const partitionCapacity = <u32>arg(7);
+  // Partition tables are cleared by the host and never grow: their state says so.
   const count = <u32>arg(8);
   const workers = arg(9);
   for (let p = lo; p < hi; p++) {
     const out = partitions + <usize>p * partitionCapacity * ENTRY;
-    const used = <usize>arg(11) + (<usize>p << 2);
+    const state = <usize>arg(11) + (<usize>p << 4);
+    store<u32>(state, 0);
+    store<u32>(state, partitionCapacity, 4);
+    store<u32>(state, 0, 8);
     for (let w = 0; w < workers; w++) {
-      const table = maps + <usize>w * capacity * ENTRY;
+      const table = maps + <usize>w * largest * 2 * ENTRY;
+      const capacity = load<u32>(mapStates + (<usize>w << 4), 4);
       for (let e: u32 = 0; e < capacity; e++) {
         const entry = table + <usize>e * ENTRY;
         const n = load<u32>(entry, 12);
         if (n == 0) continue;
         const hash = load<u32>(entry);
         if (partitionOf(hash, count) != <u32>p) continue;
-        if (!insert(out, partitionCapacity, text, hash, load<u32>(entry, 4), load<u32>(entry, 8), n, used)) return;
+        const low = load<u64>(entry, 16);
+        const high = load<u64>(entry, 24);
+        if (!insert(out, partitionCapacity, text, hash, load<u32>(entry, 4), load<u32>(entry, 8), low, high, n, state)) return;
       }
     }
   }
@@ -162,53 +205,126 @@ export function mergePartitions(lo: i32, hi: i32): void {
   return <u32>((<u64>hash * partitions) >> 32);
 }
 
-// murmur3's finaliser: FNV-1a's low bits are weak, and the table index uses them.
-// @ts-ignore: decorator
-@inline function mix(hash: u32): u32 {
-  hash ^= hash >> 16; hash *= 0x85ebca6b;
-  hash ^= hash >> 13; hash *= 0xc2b2ae35;
-  return hash ^ (hash >> 16);
-}
-
-// Adds `count` to the key's entry (linear probing), creating it if new. Returns false, and
-// raises the overflow flag, when the table is too full to take it: the host then retries
-// with larger tables.
-function insert(table: usize, capacity: u32, text: usize, hash: u32, offset: u32, key: u32, count: u32, used: usize): bool {
-  const mask = capacity - 1;
-  let slot = (hash ^ (hash >> 15)) & mask;
+// Adds `count` to the key's entry (linear probing), creating it if new. A table that would
+// pass three-quarters full doubles, if `largest` allows; if not, this returns false and
+// raises the overflow flag, and the host retries with larger tables.
+function insert(
+  table: usize, largest: u32, text: usize, hash: u32, offset: u32, key: u32, low: u64, high: u64, count: u32, state: usize,
+): bool {
+  let capacity = load<u32>(state, 4);
   while (true) {
-    const entry = table + <usize>slot * ENTRY;
-    const n = load<u32>(entry, 12);
-    if (n == 0) {
-      const entries = load<u32>(used) + 1;
-      if (entries > (capacity >> 1) + (capacity >> 2)) { overflow(); return false; }
-      store<u32>(used, entries);
+    const mask = capacity - 1;
+    let slot = (hash ^ (hash >> 15)) & mask;
+    while (true) {
+      const entry = table + <usize>slot * ENTRY;
+      const n = load<u32>(entry, 12);
+      if (n == 0) break;
+      if (
+        load<u32>(entry) == hash && load<u32>(entry, 8) == key && load<u64>(entry, 16) == low && load<u64>(entry, 24) == high &&
+        sameTail(text, load<u32>(entry, 4), offset, key)
+      ) {
+        store<u32>(entry, n + count, 12);
+        return true;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const entries = load<u32>(state) + 1;
+    if (entries <= (capacity >> 1) + (capacity >> 2)) {
+      const entry = table + <usize>slot * ENTRY;
       store<u32>(entry, hash);
       store<u32>(entry, offset, 4);
       store<u32>(entry, key, 8);
       store<u32>(entry, count, 12);
+      store<u64>(entry, low, 16);
+      store<u64>(entry, high, 24);
+      store<u32>(state, entries);
+      store<u32>(state, load<u32>(state, 8) + (key & ~RAW) + 1, 8);
       return true;
     }
-    if (load<u32>(entry) == hash && load<u32>(entry, 8) == key && sameWord(text, load<u32>(entry, 4), offset, key)) {
-      store<u32>(entry, n + count, 12);
-      return true;
-    }
-    slot = (slot + 1) & mask;
+    if (capacity >= largest) { overflow(); return false; }
+    grow(table, largest, capacity, state);
+    capacity <<= 1;
   }
+}
+
+// Doubles a table in place: its entries are copied to the spare half of the region (which
+// begins `largest` entries in), the doubled table is cleared, and the entries re-inserted.
+function grow(table: usize, largest: u32, capacity: u32, state: usize): void {
+  const spare = table + <usize>largest * ENTRY;
+  memory.copy(spare, table, <usize>capacity * ENTRY);
+  memory.fill(table, 0, <usize>capacity * 2 * ENTRY);
+  const mask = (capacity << 1) - 1;
+  for (let e: u32 = 0; e < capacity; e++) {
+    const from = spare + <usize>e * ENTRY;
+    if (load<u32>(from, 12) == 0) continue;
+    const hash = load<u32>(from);
+    let slot = (hash ^ (hash >> 15)) & mask;
+    while (load<u32>(table + <usize>slot * ENTRY, 12) != 0) slot = (slot + 1) & mask;
+    memory.copy(table + <usize>slot * ENTRY, from, ENTRY);
+  }
+  store<u32>(state, capacity << 1, 4);
 }
 
 function overflow(): void {
   atomic.store<i32>(<usize>arg(5), 1);
 }
 
-function sameWord(text: usize, a: u32, b: u32, key: u32): bool {
-  if (a == b) return true;
+// Bytes [start + at, start + at + 8) of a word, folded, zero past its end.
+// @ts-ignore: decorator
+@inline function prefixWord(start: usize, length: usize, at: usize, fold: u64): u64 {
+  if (at >= length) return 0;
+  const word = load<u64>(start + at) | fold;
+  return length - at >= 8 ? word : word & tailMask(length - at);
+}
+
+// Whether two words of the same key and the same first 16 bytes are equal past those bytes.
+function sameTail(text: usize, a: u32, b: u32, key: u32): bool {
   const length = <usize>(key & ~RAW);
+  if (length <= PREFIX || a == b) return true;
+  const fold = foldOf(key);
   const x = text + <usize>a;
   const y = text + <usize>b;
-  if ((key & RAW) != 0) return memory.compare(x, y, length) == 0;
-  for (let i: usize = 0; i < length; i++) {
-    if (lowerAscii(<u32>load<u8>(x + i)) != lowerAscii(<u32>load<u8>(y + i))) return false;
+  let i: usize = PREFIX;
+  for (; i + 8 <= length; i += 8) {
+    if ((load<u64>(x + i) | fold) != (load<u64>(y + i) | fold)) return false;
   }
-  return true;
+  if (i == length) return true;
+  const mask = tailMask(length - i);
+  return ((load<u64>(x + i) | fold) & mask) == ((load<u64>(y + i) | fold) & mask);
+}
+
+// Gather, run on the calling thread over partitions [lo, hi): writes every distinct word,
+// ASCII words folded to lower case, each followed by a newline (never part of a word), so the
+// host decodes all of them with one TextDecoder call; and per word its count, with the top
+// bit set for raw words, which the host still lower-cases.
+//   ARGS_I32: [6] partition tables  [7] partition capacity  [0] text  [13] output bytes
+//             [14] output counts (u32 per word)  [15] words written (u32)
+export function gatherWords(lo: i32, hi: i32): void {
+  const text = <usize>arg(0);
+  const partitions = <usize>arg(6);
+  const capacity = <u32>arg(7);
+  let out = <usize>arg(13);
+  const counts = <usize>arg(14);
+  let written = load<u32>(<usize>arg(15));
+  for (let p = lo; p < hi; p++) {
+    const table = partitions + <usize>p * capacity * ENTRY;
+    for (let e: u32 = 0; e < capacity; e++) {
+      const entry = table + <usize>e * ENTRY;
+      const n = load<u32>(entry, 12);
+      if (n == 0) continue;
+      const key = load<u32>(entry, 8);
+      const length = <usize>(key & ~RAW);
+      const word = text + <usize>load<u32>(entry, 4);
+      if ((key & RAW) != 0) {
+        memory.copy(out, word, length);
+      } else {
+        for (let i: usize = 0; i < length; i++) store<u8>(out + i, load<u8>(word + i) | 0x20);
+      }
+      store<u8>(out + length, 0x0a);
+      out += length + 1;
+      store<u32>(counts + (<usize>written << 2), n | (key & RAW));
+      written++;
+    }
+  }
+  store<u32>(<usize>arg(15), written);
 }

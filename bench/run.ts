@@ -7,8 +7,9 @@ import { completion } from './suites/completion.js';
 import { schedules } from './suites/schedules.js';
 import { mandelbrot } from './suites/mandelbrot.js';
 import { matmul } from './suites/matmul.js';
+import { wordcount } from './suites/wordcount.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul, wordcount };
 
 const { suites, options } = parseSuiteArgs(process.argv.slice(2));
 const chosen = suites.length > 0 ? suites : Object.keys(SUITES);

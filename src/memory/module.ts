@@ -24,7 +24,8 @@ export interface KernelExports {
 export interface HostImports {
   /** Milliseconds on the pool's clock. */
   now(): number;
-  /** The READ_FILES kernel: reads files [lo, hi) of the job's file table (workers only). */
+  /** The STAT_FILES and READ_FILES kernels: files [lo, hi) of the job's file table. */
+  statFiles(lo: number, hi: number): void;
   readFiles(lo: number, hi: number): void;
 }
 

@@ -3,13 +3,12 @@
 // separators and counts words into per-worker hash tables (assembly/wordcount.ts); the
 // reduce step merges the tables one hash partition per index; the calling thread turns the
 // merged entries into strings, lower-casing each distinct non-ASCII raw word once.
-import { stat } from 'node:fs/promises';
 import { rangeError, typeError } from '../errors.js';
 import type { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import { FILE_STATUS } from '../pool/read-files.js';
 import {
-  parallelFor, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { knownKeys, optionsObject } from '../validate.js';
@@ -41,7 +40,8 @@ interface ValidatedWordCount {
   run: ValidatedRunOptions;
 }
 
-const ENTRY_BYTES = 16;
+const ENTRY_BYTES = 32; // assembly/wordcount.ts ENTRY
+const STATE_BYTES = 16; // per table: u32 entries, capacity, line bytes, unused
 const SEGMENT_BYTES = 1 << 20;
 const MIN_SEGMENT_BYTES = 1 << 16;
 const MAX_TEXT = 2 ** 32 - 1;
@@ -68,68 +68,91 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
 
 export async function wordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
   const { arena, control: { layout } } = turn;
-  const sizes = documents ? documents.map((document) => Buffer.byteLength(document)) : await fileSizes(files!);
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (total > Math.min(MAX_TEXT, arena.capacity)) {
-    throw rangeError('input', `at most ${Math.min(MAX_TEXT, arena.capacity)} bytes of text for this pool's maxMemory`, `${total} bytes`);
-  }
-  const text = arena.alloc(total);
-  const starts = offsets(sizes);
-  let readStats: RunStats | undefined;
-  if (documents) {
-    const bytes = arena.u8(text, total);
-    documents.forEach((document, i) => new TextEncoder().encodeInto(document, bytes.subarray(starts[i], starts[i]! + sizes[i]!)));
-  } else {
-    readStats = await readAll(turn, files!, text, starts, sizes, run);
-  }
+  const { text, total, starts, sizes, readStats } = documents ? placeDocuments(arena, documents) : await readAll(turn, files!, run);
 
   const segments = planSegments(arena.u8(text, total), starts, sizes, Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, Math.ceil(total / (run.workers * 16)))));
   const segmentTable = arena.alloc(segments.length * 4);
   arena.u32(segmentTable, segments.length).set(segments);
   const bitmap = arena.alloc(0x110000 / 8);
   arena.u8(bitmap, 0x110000 / 8).set(wordCharacterBitmap());
-  const flags = arena.alloc(64); // [0] overflow, [8] u64 words counted, [16..] entries used per worker
-  const used = arena.alloc(4 * turn.poolSize);
+  const flags = arena.alloc(16); // [0] overflow, [8] u64 words counted
+  const mapStates = arena.alloc(STATE_BYTES * turn.poolSize);
 
-  // The map tables start at a size that fits most text and double after an overflow.
-  for (let capacity = nextPowerOfTwo(Math.max(4096, total / run.workers / 16)); ; capacity *= 2) {
+  // A worker's table grows in place up to `largest` entries; past that, all start over larger.
+  for (let largest = nextPowerOfTwo(Math.max(layout.WORDCOUNT_INITIAL_CAPACITY, total / run.workers / 16)); ; largest *= 2) {
     const mark = arena.mark();
-    const maps = arena.alloc(turn.poolSize * capacity * ENTRY_BYTES);
-    await zero(turn, maps, turn.poolSize * capacity * ENTRY_BYTES, run);
-    arena.u8(flags, 64).fill(0);
-    arena.u32(used, turn.poolSize).fill(0);
-    const args = [text, segmentTable, bitmap, maps, capacity, flags, 0, 0, 0, run.workers, flags + 8, used];
+    const maps = arena.alloc(turn.poolSize * largest * 2 * ENTRY_BYTES);
+    arena.u8(flags, 16).fill(0);
+    arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
+    const args = [text, segmentTable, bitmap, maps, largest, flags, 0, 0, 0, run.workers, flags + 8, mapStates];
     const stats = await parallelFor(turn, { kernel: layout.KERNEL_COUNT_WORDS, n: segments.length / 2, i32: args }, { ...run, chunk: run.chunk ?? 1 });
     if (arena.i32(flags, 1)[0] !== 0) {
       arena.release(mark);
       continue;
     }
-    const entries = arena.u32(used, turn.poolSize).reduce((sum, count) => sum + count, 0);
+    const entries = stateTotal(arena, mapStates, turn.poolSize, 0);
     const reduced = await reduce(turn, args, entries, run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
-    const counts = collect(arena, text, reduced.partitions, reduced.capacity, reduced.count);
+    const counts = collect(turn, args, reduced, entries);
     return { counts, totalWords, top: (k) => topWords(counts, k), stats, reduceStats: reduced.stats, readStats };
   }
 }
 
-async function reduce(turn: Turn, args: number[], entries: number, run: ValidatedRunOptions) {
+interface PlacedText {
+  text: number;
+  total: number;
+  starts: number[];
+  sizes: number[];
+  readStats?: RunStats;
+}
+
+/** Encodes string documents as UTF-8, one after another, into the shared memory. */
+function placeDocuments(arena: SharedArena, documents: readonly string[]): PlacedText {
+  const sizes = documents.map((document) => Buffer.byteLength(document));
+  const total = checkTextSize(arena, sizes.reduce((sum, size) => sum + size, 0));
+  const text = arena.alloc(total);
+  const starts = offsets(sizes);
+  const bytes = arena.u8(text, total);
+  const encoder = new TextEncoder();
+  documents.forEach((document, i) => encoder.encodeInto(document, bytes.subarray(starts[i], starts[i]! + sizes[i]!)));
+  return { text, total, starts, sizes };
+}
+
+function checkTextSize(arena: SharedArena, total: number): number {
+  const limit = Math.min(MAX_TEXT, arena.capacity);
+  if (total > limit) throw rangeError('input', `at most ${limit} bytes of text for this pool's maxMemory`, `${total} bytes`);
+  return total;
+}
+
+async function reduce(turn: Turn, mapArgs: number[], entries: number, run: ValidatedRunOptions) {
   const { arena, control: { layout } } = turn;
   const count = run.workers;
+  const overflow = mapArgs[5]!;
+  const partitionStates = arena.alloc(STATE_BYTES * count);
   for (let capacity = nextPowerOfTwo(Math.max(1024, (2 * entries) / count)); ; capacity *= 2) {
     const mark = arena.mark();
     const partitions = arena.alloc(count * capacity * ENTRY_BYTES);
     await zero(turn, partitions, count * capacity * ENTRY_BYTES, run);
-    const reduceArgs = [...args];
-    reduceArgs[6] = partitions;
-    reduceArgs[7] = capacity;
-    reduceArgs[8] = count;
-    reduceArgs[9] = turn.poolSize; // every worker's map table, used or not, is merged
-    arena.i32(args[5]!, 1)[0] = 0;
-    arena.u32(args[11]!, turn.poolSize).fill(0);
-    const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: reduceArgs }, { ...run, schedule: 'dynamic', chunk: 1 });
-    if (arena.i32(args[5]!, 1)[0] === 0) return { partitions, capacity, count, stats };
+    arena.i32(overflow, 1)[0] = 0;
+    const args = [...mapArgs];
+    args[6] = partitions;
+    args[7] = capacity;
+    args[8] = count;
+    args[9] = turn.poolSize; // every worker's map table, used or not, is merged
+    args[11] = partitionStates;
+    args[12] = mapArgs[11]!;
+    const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args }, { ...run, schedule: 'dynamic', chunk: 1 });
+    if (arena.i32(overflow, 1)[0] === 0) return { partitions, capacity, count, stats, lineBytes: stateTotal(arena, partitionStates, count, 2) };
     arena.release(mark);
   }
+}
+
+/** Sums field `field` (a u32 index) of `count` table states. */
+function stateTotal(arena: SharedArena, states: number, count: number, field: number): number {
+  const words = arena.u32(states, (STATE_BYTES / 4) * count);
+  let total = 0;
+  for (let i = 0; i < count; i++) total += words[(STATE_BYTES / 4) * i + field]!;
+  return total;
 }
 
 function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOptions): Promise<RunStats> {
@@ -138,26 +161,38 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
   return parallelFor(turn, { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] }, { ...run, schedule: 'static', chunk: undefined, trace: false });
 }
 
-/** Builds the result map from the partition tables. Entries of ASCII words hold the word's
- * first spelling, lower-cased here; raw entries are decoded and lower-cased, and may merge
- * (`Σ` and `σ` are distinct raw words with one lower-case form). */
-function collect(arena: SharedArena, text: number, partitions: number, capacity: number, count: number): Map<string, number> {
-  const entries = arena.u32(partitions, count * capacity * 4);
-  const bytes = Buffer.from(arena.memory.buffer);
-  const decoder = new TextDecoder();
+/** Builds the result map: the gather kernel lays the distinct words out as lines, one
+ * TextDecoder call turns them into one string, and split() into words. Raw words are
+ * lower-cased here, and may merge: `Σ` and `σ` are distinct raw words with one lower case. */
+function collect(
+  turn: Turn,
+  args: number[],
+  reduced: { partitions: number; capacity: number; count: number; lineBytes: number },
+  entries: number,
+): Map<string, number> {
+  const { arena, control: { layout } } = turn;
+  const bytes = arena.alloc(reduced.lineBytes);
+  const countsAt = arena.alloc(4 * entries);
+  const written = arena.alloc(4);
+  arena.u32(written, 1)[0] = 0;
+  const gather = [...args];
+  gather[6] = reduced.partitions;
+  gather[7] = reduced.capacity;
+  gather[13] = bytes;
+  gather[14] = countsAt;
+  gather[15] = written;
+  runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather });
+  const words = arena.u32(written, 1)[0]!;
+  const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes)).split('\n');
   const counts = new Map<string, number>();
-  for (let e = 0; e < entries.length; e += 4) {
-    const n = entries[e + 3]!;
-    if (n === 0) continue;
-    const at = text + entries[e + 1]!;
-    const key = entries[e + 2]!;
-    if (key & 0x80000000) {
-      const length = key & 0x7fffffff;
-      const word = decoder.decode(bytes.subarray(at, at + length)).toLowerCase();
-      counts.set(word, (counts.get(word) ?? 0) + n);
+  const tally = arena.u32(countsAt, words);
+  for (let i = 0; i < words; i++) {
+    const n = tally[i]!;
+    if (n & 0x80000000) {
+      const word = lines[i]!.toLowerCase();
+      counts.set(word, (counts.get(word) ?? 0) + (n & 0x7fffffff));
     } else {
-      const word = bytes.toString('latin1', at, at + key).toLowerCase();
-      counts.set(word, (counts.get(word) ?? 0) + n);
+      counts.set(lines[i]!, (counts.get(lines[i]!) ?? 0) + n);
     }
   }
   return counts;
@@ -216,19 +251,9 @@ function nextPowerOfTwo(value: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, value)));
 }
 
-async function fileSizes(files: readonly string[]): Promise<number[]> {
-  return Promise.all(files.map(async (file, i) => {
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a regular file');
-      return info.size;
-    } catch (error) {
-      throw typeError(`input.files[${i}]`, `a readable file (${JSON.stringify(file)}: ${(error as { code?: string }).code ?? (error as Error).message})`, file);
-    }
-  }));
-}
-
-async function readAll(turn: Turn, files: readonly string[], text: number, starts: number[], sizes: number[], run: ValidatedRunOptions): Promise<RunStats> {
+/** The workers measure the files (any failure rejects, naming the file, before the text is
+ * touched), then read them into one region, each file after the one before. */
+async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<PlacedText> {
   const { arena, control: { layout } } = turn;
   const encoder = new TextEncoder();
   const paths = files.map((file) => encoder.encode(file));
@@ -236,17 +261,31 @@ async function readAll(turn: Turn, files: readonly string[], text: number, start
   const status = arena.alloc(files.length * 4);
   const pathBytes = arena.alloc(paths.reduce((sum, path) => sum + path.length, 0));
   const entries = arena.u32(table, files.length * 4);
-  let at = pathBytes;
+  const pathView = arena.u8(pathBytes, paths.reduce((sum, path) => sum + path.length, 0));
+  let at = 0;
   paths.forEach((path, i) => {
-    arena.u8(at, path.length).set(path);
-    entries.set([at, path.length, text + starts[i]!, sizes[i]!], 4 * i);
+    pathView.set(path, at);
+    entries.set([pathBytes + at, path.length, 0, 0], 4 * i);
     at += path.length;
   });
-  const stats = await parallelFor(turn, { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: [table, status] }, { ...run, chunk: 1, trace: false });
-  const outcomes = arena.i32(status, files.length);
+  const perFile = { ...run, chunk: undefined, trace: false };
+  await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: [table, status] }, perFile);
+  throwForFailedFile(arena.i32(status, files.length), files);
+  const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);
+  const total = checkTextSize(arena, sizes.reduce((sum, size) => sum + size, 0));
+  const text = arena.alloc(total);
+  const starts = offsets(sizes);
+  // A fresh view: allocating the text may have grown the memory.
+  const grownEntries = arena.u32(table, files.length * 4);
+  starts.forEach((start, i) => (grownEntries[4 * i + 2] = text + start));
+  const readStats = await parallelFor(turn, { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: [table, status] }, perFile);
+  throwForFailedFile(arena.i32(status, files.length), files);
+  return { text, total, starts, sizes, readStats };
+}
+
+function throwForFailedFile(outcomes: Int32Array, files: readonly string[]): void {
   const failed = outcomes.findIndex((outcome) => outcome !== 0);
   if (failed >= 0) {
     throw typeError(`input.files[${failed}]`, `a readable file (${JSON.stringify(files[failed])}: ${FILE_STATUS[outcomes[failed]!]})`, files[failed]);
   }
-  return stats;
 }

@@ -48,9 +48,8 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   // small to be worth waking the workers for run on it.
   const kernels = instantiate(module, memory, {
     now: () => performance.now(),
-    readFiles: () => {
-      throw new Error('files are read by the workers, not on the calling thread');
-    },
+    statFiles: filesOnWorkersOnly,
+    readFiles: filesOnWorkersOnly,
   });
   const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), workerEntry, maxMemoryPages });
   await pool.start();
@@ -296,6 +295,10 @@ export class Pool {
       else handle?.worker.unref();
     }
   }
+}
+
+function filesOnWorkersOnly(): never {
+  throw new Error('files are read by the workers, not on the calling thread');
 }
 
 interface PoolParts {

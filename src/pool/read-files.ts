@@ -1,24 +1,53 @@
-// The READ_FILES kernel, run by a worker in JavaScript: read files straight into the shared
-// memory, so the corpus never passes through the calling thread.
+// The STAT_FILES and READ_FILES kernels, run by a worker in JavaScript: measure files, then
+// read them straight into the shared memory, so the corpus never passes through the calling
+// thread.
 //
 // Job arguments: ARGS_I32[0] the file table (per file, u32: path offset, path length, data
 // offset, size), ARGS_I32[1] a status per file (i32, FILE_STATUS below).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Layout } from '../memory/layout.js';
 
 /** Per-file outcome, written by the worker that read it. */
-export const FILE_STATUS = ['ok', 'ENOENT', 'EACCES', 'EISDIR', 'unreadable', 'changed size while being read'] as const;
+export const FILE_STATUS = [
+  'ok', 'ENOENT', 'EACCES', 'EISDIR', 'unreadable', 'changed size while being read', 'not a regular file', 'larger than 4 GiB',
+] as const;
 
+/** Writes each file's size into its table entry. */
+export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
+  forEachFile(memory, layout, lo, hi, (path, entry, words) => {
+    try {
+      const info = statSync(path);
+      if (!info.isFile()) return FILE_STATUS.indexOf('not a regular file');
+      if (info.size >= 2 ** 32) return FILE_STATUS.indexOf('larger than 4 GiB');
+      words[entry + 3] = info.size;
+      return 0;
+    } catch (error) {
+      return statusOf(error);
+    }
+  });
+}
+
+/** Reads each file into the region its table entry names. */
 export function readFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
-  const words = new Int32Array(memory.buffer); // taken now: the memory may have grown
+  forEachFile(memory, layout, lo, hi, (path, entry, words, bytes) => readInto(path, bytes, words[entry + 2]!, words[entry + 3]!));
+}
+
+function forEachFile(
+  memory: WebAssembly.Memory,
+  layout: Layout,
+  lo: number,
+  hi: number,
+  visit: (path: string, entry: number, words: Uint32Array, bytes: Uint8Array) => number,
+): void {
+  const words = new Uint32Array(memory.buffer); // taken now: the memory may have grown
   const bytes = new Uint8Array(memory.buffer);
   const table = words[layout.ARGS_I32 >> 2]! >> 2;
   const status = words[(layout.ARGS_I32 >> 2) + 1]! >> 2;
   const decoder = new TextDecoder();
   for (let file = lo; file < hi; file++) {
-    const [pathAt, pathLength, dataAt, size] = words.subarray(table + 4 * file, table + 4 * file + 4) as unknown as number[];
-    const path = decoder.decode(bytes.slice(pathAt!, pathAt! + pathLength!));
-    words[status + file] = readInto(path, bytes, dataAt!, size!);
+    const entry = table + 4 * file;
+    const path = decoder.decode(bytes.slice(words[entry]!, words[entry]! + words[entry + 1]!));
+    words[status + file] = visit(path, entry, words, bytes);
   }
 }
 
@@ -30,14 +59,14 @@ function readInto(path: string, bytes: Uint8Array, at: number, size: number): nu
     return statusOf(error);
   }
   try {
-    let done = 0;
-    while (done < size) {
+    // The size measured by STAT_FILES is what is read: a file that shrank since is an error;
+    // one that grew is read up to that size, as a snapshot.
+    for (let done = 0; done < size;) {
       const read = readSync(fd, bytes, at + done, size - done, done);
       if (read === 0) return FILE_STATUS.indexOf('changed size while being read');
       done += read;
     }
-    // One byte more would mean the file grew after it was measured.
-    return readSync(fd, new Uint8Array(1), 0, 1, size) === 0 ? 0 : FILE_STATUS.indexOf('changed size while being read');
+    return 0;
   } catch (error) {
     return statusOf(error);
   } finally {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
-import { readFiles } from './read-files.js';
+import { readFiles, statFiles } from './read-files.js';
 
 export interface WorkerData {
   module: WebAssembly.Module;
@@ -23,6 +23,7 @@ const { module, memory, rank, timeOrigin } = workerData as WorkerData;
 const clockOffset = performance.timeOrigin - timeOrigin;
 const kernels = instantiate(module, memory, {
   now: () => performance.now() + clockOffset,
+  statFiles: (lo, hi) => statFiles(memory, layout, lo, hi),
   readFiles: (lo, hi) => readFiles(memory, layout, lo, hi),
 });
 const layout = readLayout(kernels);
