@@ -112,6 +112,23 @@ function hashWord(p: usize, length: usize, fold: u64): u32 {
   return h ^ (h >> 33);
 }
 
+// Moves past ASCII bytes that are word bytes (`inWord`) or separators (!inWord), 16 at a
+// time, stopping at the first byte that is not, or where fewer than 16 bytes are left before
+// `end` (the caller's byte-by-byte loop takes over there, and for any non-ASCII byte).
+// @ts-ignore: decorator
+@inline function skipAscii(at: usize, end: usize, inWord: bool): usize {
+  while (at + 16 <= end) {
+    const block = v128.load(at);
+    const digit = i8x16.lt_u(i8x16.sub(block, i8x16.splat(0x30)), i8x16.splat(10));
+    const alpha = i8x16.lt_u(i8x16.sub(v128.or(block, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
+    const word = <u32>i8x16.bitmask(v128.or(digit, alpha));
+    const stop = (inWord ? ~word & 0xffff : word) | <u32>i8x16.bitmask(block);
+    if (stop != 0) return at + <usize>ctz(stop);
+    at += 16;
+  }
+  return at;
+}
+
 // Map, index = segment: count the words of one segment into this worker's table.
 export function countWords(lo: i32, hi: i32): void {
   const text = <usize>arg(0);
@@ -130,6 +147,8 @@ export function countWords(lo: i32, hi: i32): void {
     const end = text + <usize>load<u32>(segments + (<usize>s << 3), 4);
     while (at < end) {
       // Skip to the start of a word.
+      at = skipAscii(at, end, false);
+      if (at >= end) break;
       const byte = <u32>load<u8>(at);
       if (byte < 0x80) {
         if (!isAsciiWordByte(byte)) { at++; continue; }
@@ -141,6 +160,8 @@ export function countWords(lo: i32, hi: i32): void {
       const start = at;
       let ascii = true;
       while (at < end) {
+        at = skipAscii(at, end, true);
+        if (at >= end) break;
         const b = <u32>load<u8>(at);
         if (b < 0x80) {
           if (!isAsciiWordByte(b)) break;

@@ -162,7 +162,7 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
 }
 
 /** Builds the result map: the gather kernel lays the distinct words out as lines, one
- * TextDecoder call turns them into one string, and split() into words. Raw words are
+ * decoder call turns them into one string, and split() into words. Raw words are
  * lower-cased here, and may merge: `Σ` and `σ` are distinct raw words with one lower case. */
 function collect(
   turn: Turn,
