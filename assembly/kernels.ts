@@ -4,7 +4,7 @@
 // the claim loop, which an indirect call through a function table would prevent.
 import { hello } from "./hello";
 import { mark, spin, fault } from "./synthetic";
-import { mandelbrotScalar, mandelbrotSimd } from "./mandelbrot";
+import { mandelbrotRows } from "./mandelbrot";
 import { packB, multiplyTiles, multiplyRows } from "./matmul";
 import { countWords, mergePartitions, gatherWords } from "./wordcount";
 import { zeroBlocks } from "./memory-ops";
@@ -37,8 +37,8 @@ export function runKernel(kernel: i32, lo: i32, hi: i32): void {
     case KERNEL_MARK: mark(lo, hi); break;
     case KERNEL_SPIN: spin(lo, hi); break;
     case KERNEL_FAULT: fault(lo, hi); break;
-    case KERNEL_MANDELBROT_SCALAR: mandelbrotScalar(lo, hi); break;
-    case KERNEL_MANDELBROT_SIMD: mandelbrotSimd(lo, hi); break;
+    case KERNEL_MANDELBROT_SCALAR: mandelbrotRows<f64>(lo, hi); break;
+    case KERNEL_MANDELBROT_SIMD: mandelbrotRows<v128>(lo, hi); break;
     case KERNEL_MATMUL_PACK_B_F64: packB<f64>(lo, hi); break;
     case KERNEL_MATMUL_TILES_F64: multiplyTiles<f64>(lo, hi); break;
     case KERNEL_MATMUL_ROWS_F64: multiplyRows<f64>(lo, hi); break;

@@ -4,7 +4,7 @@ export { createPool } from './pool/pool.js';
 export type { Pool } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
 export type { HelloReply } from './ops/hello.js';
-export type { MandelbrotOptions, MandelbrotResult } from './ops/mandelbrot.js';
+export type { MandelbrotOptions, MandelbrotResult, MandelbrotView } from './ops/mandelbrot.js';
 export type { Matrix, MatmulOptions, MatmulResult } from './ops/matmul.js';
 export type { WordCountInput, WordCountOptions, WordCountResult } from './ops/wordcount.js';
 export type { RunOptions } from './schedule/parallel-for.js';

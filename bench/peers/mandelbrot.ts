@@ -1,14 +1,8 @@
 // Mandelbrot in plain JavaScript on one thread, exactly as DESIGN.md defines it: the
 // reference the tests compare against and the peer the benchmarks run beside parwasm.
-export interface View {
-  width: number;
-  height: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
-  maxIter: number;
-}
+import type { MandelbrotView } from 'parwasm';
+
+export type View = MandelbrotView;
 
 export function mandelbrotJs({ width, height, xmin, xmax, ymin, ymax, maxIter }: View): Uint32Array {
   const data = new Uint32Array(width * height);

@@ -12,7 +12,7 @@ import type { RunStats } from '../schedule/telemetry.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
 
 /** A view of the complex plane, sampled on a width × height grid; row 0 is at `ymax`. */
-export interface MandelbrotOptions extends RunOptions {
+export interface MandelbrotView {
   /** Pixels per row, a non-negative integer. */
   width: number;
   /** Rows, a non-negative integer. */
@@ -25,6 +25,9 @@ export interface MandelbrotOptions extends RunOptions {
   ymax: number;
   /** Iteration limit, a non-negative integer; a pixel that never escapes has this value. */
   maxIter: number;
+}
+
+export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
    * Default: `simd`. */
   kernel?: 'simd' | 'scalar';
@@ -41,14 +44,7 @@ export interface MandelbrotResult {
 const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
-interface ValidatedMandelbrot {
-  width: number;
-  height: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
-  maxIter: number;
+interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
   run: ValidatedRunOptions;
 }

@@ -2,20 +2,14 @@
 // each pixel, is a row's time proportional to its iterations, how does per-pixel imbalance
 // become per-worker imbalance under each schedule — predicted for 2 to 64 workers from the
 // measured row times, and measured on the workers this machine has.
+import type { MandelbrotView } from '../ops/mandelbrot.js';
 import type { Pool } from '../pool/pool.js';
 import { SCHEDULES, type Schedule } from '../schedule/schedules.js';
 import { simulateSchedule } from '../schedule/simulate.js';
 import type { ChunkRecord, WorkerStats } from '../schedule/telemetry.js';
 
-export interface StudyView {
-  width: number;
-  height: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
-  maxIter: number;
-}
+/** The view studied. */
+export type StudyView = MandelbrotView;
 
 export interface StudyOptions {
   /** Worker counts to predict the balance for. Default: 2, 4, 8, 16, 32, 64. */
