@@ -50,3 +50,8 @@ export function knownKeys(options: Record<string, unknown>, argument: string, kn
     }
   }
 }
+
+export function callback<T extends (...args: never[]) => unknown>(value: unknown, argument: string): T {
+  if (typeof value !== 'function') throw typeError(argument, 'a function', value);
+  return value as T;
+}

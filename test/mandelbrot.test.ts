@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
-import { mandelbrotJs, type View } from '../bench/peers/mandelbrot.js';
+import { mandelbrotJs, type View } from '../src/baselines/mandelbrot.js';
 
 const POOL_SIZES = [1, 2, 3, 5];
 let pools: Pool[] = [];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
-import { matmulReference, relativeFrobeniusError, type DenseMatrix } from '../bench/peers/matmul.js';
+import { matmulReference, relativeFrobeniusError, type DenseMatrix } from '../src/baselines/matmul.js';
 
 const POOL_SIZES = [1, 2, 3, 5];
 let pools: Pool[] = [];

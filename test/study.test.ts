@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, studyMandelbrot } from 'parwasm';
 import { writeStudyReport } from 'parwasm/report';
-import { mandelbrotJs } from '../bench/peers/mandelbrot.js';
+import { mandelbrotJs } from '../src/baselines/mandelbrot.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

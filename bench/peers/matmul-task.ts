@@ -1,6 +1,6 @@
 // The piscina peer's task: rows [lo, hi) of C = A·B with the plain-JS ikj loop, on matrices
 // in SharedArrayBuffers (so the peer pays for no copies either).
-import { ikj } from './matmul.js';
+import { ikj } from '../../src/baselines/matmul.js';
 
 export interface RowBlockTask {
   a: Float64Array | Float32Array;

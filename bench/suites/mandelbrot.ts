@@ -1,7 +1,7 @@
 // Mandelbrot: plain JavaScript on one thread beside parwasm on 1 worker (scalar and SIMD)
 // and on N workers with every schedule, for the full view and a deep zoom.
 import { createPool, SCHEDULES, type Pool } from 'parwasm';
-import { mandelbrotJs, type View } from '../peers/mandelbrot.js';
+import { mandelbrotJs, type View } from '../../src/baselines/mandelbrot.js';
 import { measure, printTable, type Row, type TaskSpec } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 

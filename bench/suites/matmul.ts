@@ -4,7 +4,7 @@
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { Piscina } from 'piscina';
 import { createPool, type Pool } from 'parwasm';
-import { matmulJs, type DenseMatrix } from '../peers/matmul.js';
+import { matmulJs, type DenseMatrix } from '../../src/baselines/matmul.js';
 import type { RowBlockTask } from '../peers/matmul-task.js';
 import { measure, printTable, type Row, type TaskSpec } from '../measure.js';
 import type { SuiteOptions } from '../options.js';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import { createPool } from 'parwasm';
-import { countFiles } from '../peers/wordcount.js';
+import { countFiles } from '../../src/baselines/wordcount.js';
 import { measure, printTable, type Row } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 

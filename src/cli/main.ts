@@ -5,13 +5,21 @@ import { UsageError } from './usage.js';
 // Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
   hello: async () => (await import('./hello.js')).runHello,
+  mandelbrot: async () => (await import('./mandelbrot.js')).runMandelbrot,
+  matmul: async () => (await import('./matmul.js')).runMatmul,
+  wordcount: async () => (await import('./wordcount.js')).runWordCount,
   study: async () => (await import('./study.js')).runStudy,
+  tour: async () => (await import('./tour.js')).runTour,
 };
 const USAGE = `usage: parwasm <command> [options]
 
 commands:
-  hello    every worker says hello: rank, size, thread id, host
-  study    the Mandelbrot load-balancing study, with charts
+  tour        all four exercises in under a minute, with a report folder (npm start)
+  hello       every worker says hello: rank, size, thread id, host
+  mandelbrot  a Mandelbrot image, and how the workers shared its rows
+  matmul      a matrix product in GFLOP/s
+  wordcount   the most frequent words of files
+  study       the Mandelbrot load-balancing study, with charts
 
 Run 'parwasm <command> --help' for a command's options.`;
 

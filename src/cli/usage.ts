@@ -6,12 +6,12 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[],
-  options: T,
-) {
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'];
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals: true): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
+export function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = false) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals });
+    return positionals ? parsed : parsed.values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }

@@ -22,7 +22,7 @@ export async function hello(turn: Turn): Promise<HelloReply[]> {
   await parallelFor(
     turn,
     { kernel: control.layout.KERNEL_HELLO, n: size, i32: [replies] },
-    { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size },
+    { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size, onProgress: undefined },
   );
   const words = arena.i32(replies, size * 2);
   return Array.from({ length: size }, (_, index) => {

@@ -7,7 +7,7 @@ import type { Layout } from '../memory/layout.js';
 import { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import {
-  parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  auxiliaryRun, parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
@@ -113,7 +113,7 @@ export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: Validat
   } else {
     const slivers = Math.ceil(n / (32 / bytesPerElement));
     const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;
-    packStats = await parallelFor(turn, { kernel: packB, n: slivers, i32: args }, { ...run, schedule: 'static', chunk: undefined, trace: false });
+    packStats = await parallelFor(turn, { kernel: packB, n: slivers, i32: args }, auxiliaryRun(run, 'static'));
     const tiles = Math.ceil(m / layout.MATMUL_MC) * tileColumns;
     const kernel = f64 ? layout.KERNEL_MATMUL_TILES_F64 : layout.KERNEL_MATMUL_TILES_F32;
     stats = await parallelFor(turn, { kernel, n: tiles, i32: args }, { ...run, chunk: run.chunk ?? 1 });

@@ -8,7 +8,7 @@ import type { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import { FILE_STATUS } from '../pool/read-files.js';
 import {
-  parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  auxiliaryRun, parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { knownKeys, optionsObject } from '../validate.js';
@@ -141,7 +141,7 @@ async function reduce(turn: Turn, mapArgs: number[], entries: number, run: Valid
     args[9] = turn.poolSize; // every worker's map table, used or not, is merged
     args[11] = partitionStates;
     args[12] = mapArgs[11]!;
-    const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args }, { ...run, schedule: 'dynamic', chunk: 1 });
+    const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args }, auxiliaryRun(run, 'dynamic'));
     if (arena.i32(overflow, 1)[0] === 0) return { partitions, capacity, count, stats, lineBytes: stateTotal(arena, partitionStates, count, 2) };
     arena.release(mark);
   }
@@ -158,7 +158,7 @@ function stateTotal(arena: SharedArena, states: number, count: number, field: nu
 function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOptions): Promise<RunStats> {
   const { layout } = turn.control;
   const blocks = Math.ceil(bytes / layout.ZERO_BLOCK);
-  return parallelFor(turn, { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] }, { ...run, schedule: 'static', chunk: undefined, trace: false });
+  return parallelFor(turn, { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] }, auxiliaryRun(run, 'static'));
 }
 
 /** Builds the result map: the gather kernel lays the distinct words out as lines, one
@@ -268,7 +268,7 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
     entries.set([pathBytes + at, path.length, 0, 0], 4 * i);
     at += path.length;
   });
-  const perFile = { ...run, chunk: undefined, trace: false };
+  const perFile = auxiliaryRun(run, run.schedule);
   await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: [table, status] }, perFile);
   throwForFailedFile(arena.i32(status, files.length), files);
   const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);

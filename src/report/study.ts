@@ -36,6 +36,8 @@ export interface MandelbrotStudy {
 export async function studyMandelbrot(pool: Pool, view: StudyView, options: StudyOptions = {}): Promise<MandelbrotStudy> {
   const chunk = options.chunk ?? 1;
   const predictFor = options.predictFor ?? [2, 4, 8, 16, 32, 64];
+  // A first run lets V8 optimise the kernel: the rows of a cold run would look costlier.
+  await pool.mandelbrot({ ...view, workers: 1 });
   // One worker, one row per chunk, traced: each trace record is one row's time, uncontended.
   const single = await pool.mandelbrot({ ...view, schedule: 'dynamic', chunk: 1, workers: 1, trace: true });
   const rowMs = new Float64Array(view.height);

@@ -5,7 +5,7 @@ import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
 import type { KernelExports } from '../memory/module.js';
 import type { Doorbell } from '../pool/doorbell.js';
-import { abortSignal, booleanArg, integerIn, oneOf, optionsObject } from '../validate.js';
+import { abortSignal, booleanArg, callback, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
 import { collectStats, readTrace, type RunStats } from './telemetry.js';
 
@@ -21,9 +21,12 @@ export interface RunOptions {
   trace?: boolean;
   /** Run on the first `workers` workers of the pool only. Default: all of them. */
   workers?: number;
+  /** Called about every 100 ms during a run, and once at its end, with the indices done so
+   * far (read from the counters the workers update in shared memory) and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
-export const RUN_OPTION_NAMES = ['schedule', 'chunk', 'signal', 'trace', 'workers'] as const;
+export const RUN_OPTION_NAMES = ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'] as const;
 
 export interface ValidatedRunOptions {
   schedule: Schedule;
@@ -31,6 +34,7 @@ export interface ValidatedRunOptions {
   signal: AbortSignal | undefined;
   trace: boolean;
   workers: number;
+  onProgress: ((done: number, total: number) => void) | undefined;
 }
 
 const MAX_INDEX = 2 ** 31 - 1;
@@ -48,6 +52,7 @@ export function validateRunOptions(
     signal: abortSignal(options.signal, `${argument}.signal`),
     trace: options.trace === undefined ? false : booleanArg(options.trace, `${argument}.trace`),
     workers: options.workers === undefined ? poolSize : integerIn(options.workers, `${argument}.workers`, 1, poolSize),
+    onProgress: options.onProgress === undefined ? undefined : callback<(done: number, total: number) => void>(options.onProgress, `${argument}.onProgress`),
   };
 }
 
@@ -59,6 +64,13 @@ export function validateRunOptionsBag(
   defaultSchedule: Schedule,
 ): ValidatedRunOptions {
   return validateRunOptions(optionsObject(value, argument), argument, poolSize, defaultSchedule);
+}
+
+/** The options of an operation's auxiliary phase (packing, clearing, reading, merging): the
+ * caller's workers and signal, the given schedule with its default chunk, no trace and no
+ * progress reports (those describe the operation's main phase). */
+export function auxiliaryRun(run: ValidatedRunOptions, schedule: Schedule): ValidatedRunOptions {
+  return { ...run, schedule, chunk: undefined, trace: false, onProgress: undefined };
 }
 
 /** A kernel and its arguments, as the job descriptor carries them. */
@@ -120,12 +132,15 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
 
   const abort = (): void => control.store(layout.ABORT, 1);
   signal?.addEventListener('abort', abort);
+  const progress = options.onProgress && reportProgress(control, workers, n, options.onProgress);
   const start = performance.now();
   try {
     await doorbell.ring(context.poolSize);
   } finally {
     signal?.removeEventListener('abort', abort);
+    if (progress) clearInterval(progress);
   }
+  options.onProgress?.(n, n);
   const wallMs = performance.now() - start;
   if (signal?.aborted) throw new AbortError(signal.reason);
 
@@ -148,4 +163,14 @@ function writeArguments(control: ControlBlock, call: KernelCall): void {
   const { layout } = control;
   call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
   call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
+}
+
+const PROGRESS_MS = 100;
+
+function reportProgress(control: ControlBlock, workers: number, n: number, onProgress: (done: number, total: number) => void) {
+  return setInterval(() => {
+    let done = 0;
+    for (let rank = 0; rank < workers; rank++) done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
+    onProgress(done, n);
+  }, PROGRESS_MS);
 }

@@ -1,5 +1,5 @@
 // Word counting as a Node user writes it today: the regex of the definition and a Map, on
-// one thread; and the piscina map task of the same, over a list of files.
+// one thread. The benchmarks' peer and the tour's baseline.
 import { readFileSync } from 'node:fs';
 
 /** Adds the words of `text` (lower-cased) to `counts`. */
@@ -14,9 +14,4 @@ export function countFiles(files: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const file of files) countInto(counts, readFileSync(file, 'utf8'));
   return counts;
-}
-
-/** piscina task: count a batch of files, return the partial counts as entries. */
-export default function countBatch(files: string[]): [string, number][] {
-  return [...countFiles(files)];
 }

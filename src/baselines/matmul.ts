@@ -1,5 +1,6 @@
 // Matrix multiplication in plain JavaScript: the ikj loop on typed arrays that a Node user
-// would write. It is the benchmarks' peer and, accumulating in float64, the tests' reference.
+// would write. It is the benchmarks' peer, the tour's baseline and, accumulating in float64,
+// the tests' reference.
 export interface DenseMatrix<D extends Float64Array | Float32Array = Float64Array | Float32Array> {
   rows: number;
   cols: number;

@@ -1,6 +1,7 @@
 // Mandelbrot in plain JavaScript on one thread, exactly as DESIGN.md defines it: the
-// reference the tests compare against and the peer the benchmarks run beside parwasm.
-import type { MandelbrotView } from 'parwasm';
+// reference the tests compare against, the peer the benchmarks run beside parwasm, and the
+// baseline of the tour.
+import type { MandelbrotView } from '../ops/mandelbrot.js';
 
 export type View = MandelbrotView;
 

@@ -1,0 +1,115 @@
+// The command line as a user runs it: a child process per command, on small sizes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+function run(...args: string[]) {
+  const child = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'parwasm-cli-'));
+
+describe('parwasm', () => {
+  it('lists its commands', () => {
+    const { status, stdout } = run('--help');
+    expect(status).toBe(0);
+    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study']) expect(stdout).toContain(command);
+  });
+
+  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour'])('%s --help prints its usage', (command) => {
+    const { status, stdout } = run(command, '--help');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^usage: parwasm ${command}`));
+  });
+
+  it('hello --json gives one reply per worker', () => {
+    const { status, stdout } = run('hello', '--workers', '3', '--json');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).map((reply: { rank: number }) => reply.rank)).toEqual([0, 1, 2]);
+  });
+
+  it('mandelbrot writes a PNG of the requested size and reports its run', () => {
+    const out = join(work, 'm.png');
+    const { status, stdout } = run('mandelbrot', '--size', '48', '--max-iter', '50', '--schedule', 'stealing', '--workers', '2', '--out', out, '--json');
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ width: 48, height: 48, maxIter: 50, stats: { schedule: 'stealing', workers: 2, n: 48 } });
+    const png = readFileSync(out);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(decode(png)).toMatchObject({ width: 48, height: 48 });
+  });
+
+  it('mandelbrot prints a summary and a table of workers', () => {
+    const { status, stdout } = run('mandelbrot', '--size', '32', '--workers', '2');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/mandelbrot 32² \(full view, maxIter 1000\): dynamic, chunk 1, 2 workers: [\d.]+ ms, imbalance/);
+    expect(stdout).toContain('busy ms');
+  });
+
+  it('matmul reports GFLOP/s', () => {
+    const { status, stdout } = run('matmul', '--n', '40', '--dtype', 'f32', '--repeat', '2', '--json');
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ m: 40, n: 40, k: 40, dtype: 'f32' });
+    expect(report.gflops).toBeGreaterThan(0);
+  });
+
+  it('wordcount counts the words of files and directories', () => {
+    const dir = mkdtempSync(join(work, 'words-'));
+    writeFileSync(join(dir, 'a.txt'), 'Hello hello WORLD');
+    writeFileSync(join(dir, 'b.txt'), 'world, σίσυφος ΣΊΣΥΦΟΣ');
+    const { status, stdout } = run('wordcount', '--top', '2', '--json', dir);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ files: 2, totalWords: 6, distinct: 3 });
+    expect(report.top).toEqual([['hello', 2], ['world', 2]]);
+  });
+
+  it('study writes its report folder', () => {
+    const out = join(work, 'study');
+    const { status, stdout } = run('study', '--size', '32', '--max-iter', '100', '--out', out);
+    expect(status).toBe(0);
+    expect(stdout).toContain(`report: ${join(out, 'study.md')}`);
+    expect(readFileSync(join(out, 'study.md'), 'utf8')).toContain('| static |');
+  });
+
+  it('tour runs the four exercises and writes its report', () => {
+    const out = join(work, 'tour');
+    const started = performance.now();
+    const { status, stdout } = run('tour', '--out', out);
+    expect(status).toBe(0);
+    expect(performance.now() - started).toBeLessThan(60_000);
+    for (const step of ['1. Hello world', '2. Matrix multiplication', '3. Mandelbrot', '4. Map-reduce word count', '5. The load-balancing study']) {
+      expect(stdout).toContain(step);
+    }
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| mandelbrot \| dynamic, \d+ workers \| [\d.]+ ms/);
+    expect(decode(readFileSync(join(out, 'mandelbrot.png')))).toMatchObject({ width: 1024, height: 1024 });
+    expect(readFileSync(join(out, 'study', 'study.md'), 'utf8')).toContain('| stealing |');
+  }, 90_000);
+
+  it.each([
+    [['frobnicate'], /^parwasm: unknown command 'frobnicate'/],
+    [['hello', '--workers', 'two'], /^parwasm: --workers must be a positive integer \(got 'two'\)$/],
+    [['hello', '--wokers', '2'], /^parwasm: Unknown option '--wokers'/],
+    [['mandelbrot', '--size', '0'], /^parwasm: --size must be a positive integer/],
+    [['mandelbrot', '--size', '8', '--schedule', 'fastest'], /^parwasm: options.schedule must be one of 'static'/],
+    [['mandelbrot', '--view', 'moon'], /^parwasm: --view must be full or seahorse/],
+    [['matmul', '--dtype', 'f16'], /^parwasm: --dtype must be f64 or f32/],
+    [['wordcount'], /^parwasm: wordcount needs at least one file or directory$/],
+    [['wordcount', '/no/such/file'], /^parwasm: cannot read '\/no\/such\/file'$/],
+  ])('%j exits 2 with one line and no stack trace', (args, message) => {
+    const { status, stderr, stdout } = run(...args);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(message);
+  });
+});
