@@ -12,7 +12,16 @@ export interface SuiteOptions {
   timeMs: number;
 }
 
-export function parseSuiteArgs(args: string[]): { suites: string[]; options: SuiteOptions } {
+export const SUITE_HELP = `usage: parwasm bench [SUITE ...] [--workers 1,2,4] [--sizes N,...] [--time MS]
+
+Runs benchmark suites, each peer beside parwasm in the same run, and prints Markdown tables
+of medians and ratios (docs/benchmarks.md holds the figures measured so far).
+
+  --workers LIST  worker counts to measure (default: 1 and the number of cores)
+  --sizes LIST    problem sizes, where a suite takes them
+  --time MS       minimum time per task (default: 2000)`;
+
+export function parseSuiteArgs(args: string[]): { suites: string[]; options: SuiteOptions; help: boolean } {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -20,10 +29,12 @@ export function parseSuiteArgs(args: string[]): { suites: string[]; options: Sui
       workers: { type: 'string' },
       sizes: { type: 'string' },
       time: { type: 'string', default: '2000' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const cores = availableParallelism();
   return {
+    help: values.help ?? false,
     suites: positionals,
     options: {
       workers: values.workers ? numberList(values.workers, 'workers') : [...new Set([1, cores])],
@@ -36,7 +47,7 @@ export function parseSuiteArgs(args: string[]): { suites: string[]; options: Sui
 function numberList(text: string, flag: string): number[] {
   const numbers = text.split(',').map(Number);
   if (numbers.some((number) => !Number.isInteger(number) || number < 1)) {
-    throw new Error(`--${flag} must be a comma-separated list of positive integers (got '${text}')`);
+    throw new RangeError(`--${flag} must be a comma-separated list of positive integers (got '${text}')`);
   }
   return numbers;
 }

@@ -1,6 +1,8 @@
-// npm run bench -- [suite ...] [--workers 1,2,4] [--sizes ...] [--time ms]
+// The benchmark suites: `npm run bench -- [suite ...] [--workers 1,2,4] [--sizes ...] [--time ms]`,
+// or `npx parwasm bench ...` from a clone of the repository (the peers are devDependencies).
 import { arch, cpus, platform } from 'node:os';
-import { parseSuiteArgs, type SuiteOptions } from './options.js';
+import { pathToFileURL } from 'node:url';
+import { parseSuiteArgs, SUITE_HELP, type SuiteOptions } from './options.js';
 import { startup } from './suites/startup.js';
 import { dispatch } from './suites/dispatch.js';
 import { completion } from './suites/completion.js';
@@ -11,9 +13,16 @@ import { wordcount } from './suites/wordcount.js';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul, wordcount };
 
-const { suites, options } = parseSuiteArgs(process.argv.slice(2));
-const chosen = suites.length > 0 ? suites : Object.keys(SUITES);
-for (const name of chosen) if (!SUITES[name]) throw new Error(`unknown suite '${name}' (have: ${Object.keys(SUITES).join(', ')})`);
-console.log(`node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
-console.log(`workers: ${options.workers.join(', ')}; ${options.timeMs} ms per task`);
-for (const name of chosen) await SUITES[name]!(options);
+/** Runs the named suites (all of them if none is named); throws on an unknown suite. */
+export async function runSuites(args: string[]): Promise<void> {
+  const { suites, options, help } = parseSuiteArgs(args);
+  if (help) return void console.log(`${SUITE_HELP}\n\nsuites: ${Object.keys(SUITES).join(', ')}`);
+  const chosen = suites.length > 0 ? suites : Object.keys(SUITES);
+  const unknown = chosen.find((name) => !SUITES[name]);
+  if (unknown) throw new RangeError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
+  console.log(`node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
+  console.log(`workers: ${options.workers.join(', ')}; ${options.timeMs} ms per task`);
+  for (const name of chosen) await SUITES[name]!(options);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runSuites(process.argv.slice(2));

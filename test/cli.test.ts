@@ -20,10 +20,10 @@ describe('parwasm', () => {
   it('lists its commands', () => {
     const { status, stdout } = run('--help');
     expect(status).toBe(0);
-    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study']) expect(stdout).toContain(command);
+    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'bench']) expect(stdout).toContain(command);
   });
 
-  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour'])('%s --help prints its usage', (command) => {
+  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour', 'bench'])('%s --help prints its usage', (command) => {
     const { status, stdout } = run(command, '--help');
     expect(status).toBe(0);
     expect(stdout).toMatch(new RegExp(`^usage: parwasm ${command}`));
@@ -51,6 +51,12 @@ describe('parwasm', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/mandelbrot 32² \(full view, maxIter 1000\): dynamic, chunk 1, 2 workers: [\d.]+ ms, imbalance/);
     expect(stdout).toContain('busy ms');
+  });
+
+  it('bench runs a suite with the given worker counts', () => {
+    const { status, stdout } = run('bench', 'startup', '--workers', '1', '--time', '50');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/\| createPool\(\{ workers: 1 \}\) \| [\d.]+ ms/);
   });
 
   it('matmul reports GFLOP/s', () => {
@@ -105,6 +111,8 @@ describe('parwasm', () => {
     [['matmul', '--dtype', 'f16'], /^parwasm: --dtype must be f64 or f32/],
     [['wordcount'], /^parwasm: wordcount needs at least one file or directory$/],
     [['wordcount', '/no/such/file'], /^parwasm: cannot read '\/no\/such\/file'$/],
+    [['bench', 'nosuch'], /^parwasm: unknown suite 'nosuch'/],
+    [['bench', '--workers', '0'], /^parwasm: --workers must be a comma-separated list of positive integers/],
   ])('%j exits 2 with one line and no stack trace', (args, message) => {
     const { status, stderr, stdout } = run(...args);
     expect(status).toBe(2);

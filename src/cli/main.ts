@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>>
   wordcount: async () => (await import('./wordcount.js')).runWordCount,
   study: async () => (await import('./study.js')).runStudy,
   tour: async () => (await import('./tour.js')).runTour,
+  bench: async () => (await import('./bench.js')).runBench,
 };
 const USAGE = `usage: parwasm <command> [options]
 
@@ -20,6 +21,7 @@ commands:
   matmul      a matrix product in GFLOP/s
   wordcount   the most frequent words of files
   study       the Mandelbrot load-balancing study, with charts
+  bench       the benchmark suites, peers beside parwasm (from a clone of the repository)
 
 Run 'parwasm <command> --help' for a command's options.`;
 
