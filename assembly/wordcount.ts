@@ -195,11 +195,11 @@ export function mergePartitions(lo: i32, hi: i32): void {
   const mapStates = <usize>arg(12);
   const partitions = <usize>arg(6);
   const partitionCapacity = <u32>arg(7);
-  // Partition tables are cleared by the host and never grow: their state says so.
   const count = <u32>arg(8);
   const workers = arg(9);
   for (let p = lo; p < hi; p++) {
     const out = partitions + <usize>p * partitionCapacity * ENTRY;
+    // Partition tables are cleared by the host and never grow (capacity = largest).
     const state = <usize>arg(11) + (<usize>p << 4);
     store<u32>(state, 0);
     store<u32>(state, partitionCapacity, 4);
