@@ -138,8 +138,9 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
     await doorbell.ring(context.poolSize);
   } finally {
     signal?.removeEventListener('abort', abort);
-    if (progress) clearInterval(progress);
+    if (progress) clearInterval(progress.timer);
   }
+  if (progress?.error) throw progress.error.thrown; // the caller's callback threw: its error, after the run
   options.onProgress?.(n, n);
   const wallMs = performance.now() - start;
   if (signal?.aborted) throw new AbortError(signal.reason);
@@ -167,10 +168,21 @@ function writeArguments(control: ControlBlock, call: KernelCall): void {
 
 const PROGRESS_MS = 100;
 
+/** Calls `onProgress` every PROGRESS_MS with the items the workers have done. If it throws,
+ * it is not called again and its error is kept for the run to rethrow: an exception escaping
+ * a timer would end the process. */
 function reportProgress(control: ControlBlock, workers: number, n: number, onProgress: (done: number, total: number) => void) {
-  return setInterval(() => {
-    let done = 0;
-    for (let rank = 0; rank < workers; rank++) done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
-    onProgress(done, n);
-  }, PROGRESS_MS);
+  const progress: { timer: ReturnType<typeof setInterval>; error?: { thrown: unknown } } = {
+    timer: setInterval(() => {
+      let done = 0;
+      for (let rank = 0; rank < workers; rank++) done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
+      try {
+        onProgress(done, n);
+      } catch (thrown) {
+        progress.error = { thrown };
+        clearInterval(progress.timer);
+      }
+    }, PROGRESS_MS),
+  };
+  return progress;
 }
