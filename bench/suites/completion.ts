@@ -46,7 +46,7 @@ async function startDoorbell(count: number, mode: Mode) {
     }
     if (finished) return finished;
     for (let pending = Atomics.load(words, 16); pending !== 0; pending = Atomics.load(words, 16)) {
-      const wait = Atomics.waitAsync(words, 16, pending);
+      const wait = Atomics.waitAsync(words, 16, pending, 20); // bounded, as in src/pool/doorbell.ts
       if (wait.async) await wait.value;
     }
   };

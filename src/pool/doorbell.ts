@@ -46,6 +46,11 @@ export class Doorbell {
 }
 
 const SPIN_MS = 0.05;
+// waitAsync re-checks the counter at least this often. A notify should always wake it, but
+// one run of the bare doorbell experiment (bench/suites/completion.ts) never finished, cause
+// not found; with a bounded wait a lost wake-up would cost 20 ms, never a hang. It also lets
+// the waiter of a job abandoned after a crash see that it was cancelled and go away.
+const RECHECK_MS = 20;
 
 function spinUntilZero(words: Int32Array, index: number): boolean {
   const until = performance.now() + SPIN_MS;
@@ -59,7 +64,7 @@ async function waitForZero(words: Int32Array, index: number, cancelled: { value:
   for (;;) {
     const value = Atomics.load(words, index);
     if (value === 0 || cancelled.value) return;
-    const wait = Atomics.waitAsync(words, index, value);
+    const wait = Atomics.waitAsync(words, index, value, RECHECK_MS);
     if (wait.async) await wait.value;
   }
 }
