@@ -30,7 +30,7 @@ import { rank } from "./worker";
 // keys seldom reaches into the text, where every look would be a cache miss.
 const ENTRY: usize = 32;
 const PREFIX: usize = 16;
-// Entries a map table starts with: 2 MiB, which stays in the L2 cache.
+// Entries a map table starts with (at most): 2 MiB, which stays in the L2 cache.
 export const WORDCOUNT_INITIAL_CAPACITY: u32 = 1 << 16;
 const RAW: u32 = 0x80000000; // the key is raw (not ASCII-lower-cased) bytes
 // OR-ing 0x20 into a byte lower-cases an ASCII letter and leaves a digit as it is (bit 5 is
@@ -138,8 +138,9 @@ export function countWords(lo: i32, hi: i32): void {
   const mine = <usize>arg(3) + <usize>rank * largest * 2 * ENTRY;
   const state = <usize>arg(11) + (<usize>rank << 4);
   if (load<u32>(state, 4) == 0) { // this worker's first segment: create its table
-    memory.fill(mine, 0, <usize>WORDCOUNT_INITIAL_CAPACITY * ENTRY);
-    store<u32>(state, WORDCOUNT_INITIAL_CAPACITY, 4);
+    const initial = min(WORDCOUNT_INITIAL_CAPACITY, largest);
+    memory.fill(mine, 0, <usize>initial * ENTRY);
+    store<u32>(state, initial, 4);
   }
   let words: u64 = 0;
   for (let s = lo; s < hi; s++) {

@@ -33,6 +33,11 @@ export class SharedArena {
     }
   }
 
+  /** Bytes still free for the operation. */
+  get available(): number {
+    return this.limit - this.#next;
+  }
+
   reset(): void {
     this.#next = alignUp(this.base);
   }
@@ -51,7 +56,7 @@ export class SharedArena {
   alloc(bytes: number): number {
     const offset = this.#next;
     const end = offset + bytes;
-    if (end > this.limit) throw rangeError('memory', `at most ${this.limit} bytes`, end);
+    if (end > this.limit) throw rangeError('maxMemory', `at least ${end} bytes for this operation (createPool({ maxMemory }))`, this.limit);
     const size = this.memory.buffer.byteLength;
     if (end > size) this.memory.grow(Math.ceil((end - size) / PAGE_BYTES));
     this.#next = alignUp(end);

@@ -55,9 +55,10 @@ export function validateMandelbrot(value: unknown, limits: { poolSize: number; c
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  const bytes = width * height * 4;
+  // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
+  const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
   if (bytes > limits.capacity) {
-    throw rangeError('options.width', `such that width × height × 4 bytes fits the pool's maxMemory (${limits.capacity} bytes free)`,
+    throw rangeError('options.width', `such that ${options.trace === true ? 'the image and its trace fit' : 'width × height × 4 bytes fits'} the pool's maxMemory (${limits.capacity} bytes free)`,
       `${width} × ${height}`);
   }
   const xmin = finiteNumber(options.xmin, 'options.xmin');
@@ -85,7 +86,7 @@ export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
   const stats = await parallelFor(turn, {
     kernel,
-    n: height,
+    n: pixels === 0 ? 0 : height, // rows of no pixels are no work
     i32: [out, width, view.maxIter],
     f64: [view.xmin, view.ymax, dx, dy],
   }, run);

@@ -84,7 +84,8 @@ function matrix(value: unknown, name: string): Matrix {
 function regionSizes(m: number, n: number, k: number, bytes: number, workers: number, layout: Layout): number[] {
   const nr = 32 / bytes;
   const packed = isThin(m, n, k) ? [0, 0] : [k * Math.ceil(n / nr) * nr, workers * layout.MATMUL_MC * layout.MATMUL_KC];
-  return [m * k, k * n, m * n, ...packed].map((elements) => elements * bytes);
+  // Each region is rounded up to a 64-byte line by the arena.
+  return [m * k, k * n, m * n, ...packed].map((elements) => Math.ceil((elements * bytes) / 64) * 64);
 }
 
 function isThin(m: number, n: number, k: number): boolean {
@@ -109,7 +110,7 @@ export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: Validat
   if (isThin(m, n, k)) {
     const call = { kernel: f64 ? layout.KERNEL_MATMUL_ROWS_F64 : layout.KERNEL_MATMUL_ROWS_F32, n: m, i32: args };
     const small = 2 * m * n * k <= ON_CALLER_FLOPS && !run.trace;
-    stats = small ? runOnCaller(turn, call) : await parallelFor(turn, call, run);
+    stats = small ? runOnCaller(turn, call, run) : await parallelFor(turn, call, run);
   } else {
     const slivers = Math.ceil(n / (32 / bytesPerElement));
     const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;

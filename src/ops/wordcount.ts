@@ -11,7 +11,7 @@ import {
   auxiliaryRun, parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { knownKeys, optionsObject } from '../validate.js';
+import { integerIn, knownKeys, optionsObject } from '../validate.js';
 import { wordCharacterBitmap } from './word-characters.js';
 
 /** Documents as strings, or paths of UTF-8 files that the workers read. */
@@ -50,17 +50,18 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', RUN_OPTION_NAMES);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
+  // Indexed loops, not forEach: forEach skips the holes of a sparse array.
   if (Array.isArray(input)) {
-    input.forEach((document, i) => {
-      if (typeof document !== 'string') throw typeError(`input[${i}]`, 'a string', document);
-    });
+    for (let i = 0; i < input.length; i++) {
+      if (typeof input[i] !== 'string') throw typeError(`input[${i}]`, 'a string', input[i]);
+    }
     return { documents: input, files: undefined, run };
   }
   if (input !== null && typeof input === 'object' && Array.isArray((input as { files?: unknown }).files)) {
     const files = (input as { files: unknown[] }).files;
-    files.forEach((file, i) => {
-      if (typeof file !== 'string' || file === '') throw typeError(`input.files[${i}]`, 'a non-empty path string', file);
-    });
+    for (let i = 0; i < files.length; i++) {
+      if (typeof files[i] !== 'string' || files[i] === '') throw typeError(`input.files[${i}]`, 'a non-empty path string', files[i]);
+    }
     return { documents: undefined, files: files as string[], run };
   }
   throw typeError('input', 'an array of strings or { files: string[] }', input);
@@ -79,9 +80,17 @@ export async function wordCount(turn: Turn, { documents, files, run }: Validated
   const mapStates = arena.alloc(STATE_BYTES * turn.poolSize);
 
   // A worker's table grows in place up to `largest` entries; past that, all start over larger.
-  for (let largest = nextPowerOfTwo(Math.max(layout.WORDCOUNT_INITIAL_CAPACITY, total / run.workers / 16)); ; largest *= 2) {
+  // Only the workers taking part have a table, each in a region twice its largest size,
+  // sized for the text but no larger than the memory left.
+  const fits = (largest: number): boolean => run.workers * largest * 2 * ENTRY_BYTES <= arena.available;
+  let largest = nextPowerOfTwo(Math.max(1024, total / run.workers / 16));
+  while (largest > 1024 && !fits(largest)) largest /= 2;
+  for (; ; largest *= 2) {
+    if (!fits(largest)) {
+      throw rangeError('input', "text whose distinct words' hash tables fit the pool's maxMemory", `${total} bytes of text`);
+    }
     const mark = arena.mark();
-    const maps = arena.alloc(turn.poolSize * largest * 2 * ENTRY_BYTES);
+    const maps = arena.alloc(run.workers * largest * 2 * ENTRY_BYTES);
     arena.u8(flags, 16).fill(0);
     arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
     const args = [text, segmentTable, bitmap, maps, largest, flags, 0, 0, 0, run.workers, flags + 8, mapStates];
@@ -93,7 +102,7 @@ export async function wordCount(turn: Turn, { documents, files, run }: Validated
     const entries = stateTotal(arena, mapStates, turn.poolSize, 0);
     const reduced = await reduce(turn, args, entries, run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
-    const counts = collect(turn, args, reduced, entries);
+    const counts = collect(turn, args, reduced, entries, run);
     return { counts, totalWords, top: (k) => topWords(counts, k), stats, reduceStats: reduced.stats, readStats };
   }
 }
@@ -138,7 +147,7 @@ async function reduce(turn: Turn, mapArgs: number[], entries: number, run: Valid
     args[6] = partitions;
     args[7] = capacity;
     args[8] = count;
-    args[9] = turn.poolSize; // every worker's map table, used or not, is merged
+    args[9] = run.workers; // the map tables to merge
     args[11] = partitionStates;
     args[12] = mapArgs[11]!;
     const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args }, auxiliaryRun(run, 'dynamic'));
@@ -169,6 +178,7 @@ function collect(
   args: number[],
   reduced: { partitions: number; capacity: number; count: number; lineBytes: number },
   entries: number,
+  run: ValidatedRunOptions,
 ): Map<string, number> {
   const { arena, control: { layout } } = turn;
   const bytes = arena.alloc(reduced.lineBytes);
@@ -181,7 +191,7 @@ function collect(
   gather[13] = bytes;
   gather[14] = countsAt;
   gather[15] = written;
-  runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather });
+  runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather }, auxiliaryRun(run, 'static'));
   const words = arena.u32(written, 1)[0]!;
   const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes)).split('\n');
   const counts = new Map<string, number>();
@@ -199,6 +209,7 @@ function collect(
 }
 
 export function topWords(counts: Map<string, number>, k: number): [string, number][] {
+  integerIn(k, 'k', 0, Number.MAX_SAFE_INTEGER);
   return [...counts].sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0])).slice(0, k);
 }
 

@@ -10,6 +10,8 @@ import type { ControlBlock } from '../memory/control-block.js';
 
 export class Doorbell {
   #inFlight: { fail(error: Error): void } | undefined;
+  /** Set while a worker is missing: ringing would wait for it forever. */
+  #missingWorker: Error | undefined;
 
   constructor(readonly control: ControlBlock) {}
 
@@ -21,6 +23,7 @@ export class Doorbell {
   /** Wakes every worker to run the job in the descriptor and resolves when all of them have
    * finished, or rejects with the error given to fail(). */
   async ring(workers: number): Promise<void> {
+    if (this.#missingWorker) throw this.#missingWorker;
     const { layout, words } = this.control;
     const cancelled = { value: false };
     const failure = new Promise<never>((_, reject) => {
@@ -39,9 +42,15 @@ export class Doorbell {
     }
   }
 
-  /** Makes the job in flight reject with `error` (a worker crashed). */
+  /** A worker died: the job in flight, and every ring until restored(), reject with `error`. */
   fail(error: Error): void {
+    this.#missingWorker = error;
     this.#inFlight?.fail(error);
+  }
+
+  /** Every worker is alive again. */
+  restored(): void {
+    this.#missingWorker = undefined;
   }
 }
 

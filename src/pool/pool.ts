@@ -203,11 +203,19 @@ export class Pool {
   async #pump(): Promise<void> {
     for (let call = this.#queue.shift(); call; call = this.#queue.shift()) {
       // A call taken off the queue is running: close() only cancels the ones still queued.
-      await this.#recovery;
+      await this.#recovered();
       if (this.#broken) call.cancel(this.#broken);
       else await this.#runTurn(call);
     }
     this.#pumping = undefined;
+  }
+
+  /** Waits until no replacement is pending, including those of workers that die meanwhile. */
+  async #recovered(): Promise<void> {
+    for (let recovery = this.#recovery; ; recovery = this.#recovery) {
+      await recovery;
+      if (recovery === this.#recovery) return;
+    }
   }
 
   async #runTurn(call: QueuedCall): Promise<void> {
@@ -222,7 +230,8 @@ export class Pool {
         arena: this.#arena,
         poolSize: this.size,
         kernels: this.#kernels,
-        // Every rank has a live worker here: a turn starts only after recovery.
+        // Every rank has a live worker here: a turn starts only after recovery. (A worker that
+        // dies during the turn makes the doorbell refuse to ring until it is replaced.)
         workers: this.#workers as WorkerHandle[],
       });
     } finally {
@@ -234,7 +243,7 @@ export class Pool {
     this.#closed = true;
     for (const call of this.#queue.splice(0)) call.cancel(new PoolClosedError());
     await this.#pumping;
-    await this.#recovery;
+    await this.#recovered();
     const { layout, words } = this.#control;
     const running = this.#workers.filter((worker) => worker !== undefined);
     const exited = running.map(({ worker }) => new Promise((resolve) => worker.once('exit', resolve)));
@@ -253,18 +262,17 @@ export class Pool {
   }
 
   /** A worker died. If a job was running, that job rejects at once with WorkerCrashError and
-   * the others are told to stop at their next chunk; then the worker is replaced, after the
-   * survivors have left the aborted job, before the next call runs. */
+   * the others are told to stop at their next chunk; until the worker is replaced, any job the
+   * running operation tries to start rejects the same way. It is replaced after the survivors
+   * have left the aborted job, before the next call runs. */
   #onExit(handle: WorkerHandle, exitCode: number, error: Error | undefined): void {
     if (this.#workers[handle.rank] !== handle) return;
     this.#workers[handle.rank] = undefined;
     const { layout } = this.#control;
     const abandonedJob = this.#doorbell.inFlight ? this.#control.load(layout.JOB_SEQ) : undefined;
-    if (abandonedJob !== undefined) {
-      this.#control.store(layout.ABORT, 1);
-      const detail = error ? `crashed: ${error.name}: ${error.message}` : 'exited during an operation';
-      this.#doorbell.fail(new WorkerCrashError(handle.rank, exitCode, detail, error));
-    }
+    if (abandonedJob !== undefined) this.#control.store(layout.ABORT, 1);
+    const detail = error ? `crashed: ${error.name}: ${error.message}` : 'exited';
+    this.#doorbell.fail(new WorkerCrashError(handle.rank, exitCode, detail, error));
     if (this.#closed) return;
     this.#recovery = this.#recovery.then(() => this.#replace(handle.rank, abandonedJob));
   }
@@ -274,6 +282,7 @@ export class Pool {
     const { ready } = this.#spawn(rank);
     try {
       this.#workers[rank] = await ready;
+      if (this.#workers.every((worker) => worker !== undefined)) this.#doorbell.restored();
       this.#setRef(this.#pumping !== undefined);
     } catch (error) {
       this.#broken = error as Error;

@@ -43,6 +43,7 @@ for (;;) {
   seen = Atomics.load(control, word(layout.JOB_SEQ));
   if (Atomics.load(control, word(layout.COMMAND)) === layout.COMMAND_STOP) break;
   kernels.runJob();
-  Atomics.store(control, doneSeq, seen);
   if (Atomics.sub(control, word(layout.PENDING), 1) === 1) Atomics.notify(control, word(layout.PENDING));
+  // Last: after a crash the pool takes this as "has left the job", PENDING included.
+  Atomics.store(control, doneSeq, seen);
 }

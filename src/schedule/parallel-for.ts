@@ -151,11 +151,12 @@ export async function parallelFor(context: RunContext, call: KernelCall, options
 
 /** Runs a whole kernel call on the calling thread, blocking it: for work smaller than the
  * ~30 µs it takes to wake the workers and hear back from them. */
-export function runOnCaller(context: RunContext, call: KernelCall): RunStats {
+export function runOnCaller(context: RunContext, call: KernelCall, options: ValidatedRunOptions): RunStats {
   writeArguments(context.control, call);
   const start = performance.now();
   context.kernels.runKernel(call.kernel, 0, call.n);
   const wallMs = performance.now() - start;
+  options.onProgress?.(call.n, call.n);
   const caller = { rank: 0, busyMs: wallMs, chunks: call.n > 0 ? 1 : 0, items: call.n, stealAttempts: 0, steals: 0 };
   return { schedule: 'static', chunk: Math.max(1, call.n), workers: 1, n: call.n, wallMs, imbalance: 1, efficiency: 1, perWorker: [caller], onCaller: true };
 }
