@@ -24,15 +24,6 @@ export class SharedArena {
     return this.limit - alignUp(this.base);
   }
 
-  /** Throws the RangeError of an operation that would need more than `capacity`; call it while
-   * validating, before any work starts. */
-  checkFits(bytes: number, argument: string): void {
-    if (bytes > this.capacity) {
-      throw rangeError(argument, `small enough to fit the pool's maxMemory (${this.capacity} bytes free for data)`,
-        `a size that needs ${bytes} bytes`);
-    }
-  }
-
   /** Bytes still free for the operation. */
   get available(): number {
     return this.limit - this.#next;
