@@ -10,8 +10,9 @@ import { schedules } from './suites/schedules.js';
 import { mandelbrot } from './suites/mandelbrot.js';
 import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
+import { memory } from './suites/memory.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul, wordcount };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul, wordcount, memory };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */
 export async function runSuites(args: string[]): Promise<void> {
