@@ -1,4 +1,4 @@
-// npx esbuild bench/stress.ts --bundle --platform=node --format=esm --packages=external --alias:parwasm/internal=./src/internal.ts --alias:parwasm=./src/index.ts --outfile=dist/stress.js && node dist/stress.js --ops 10000 --callers 8
+// npm run stress -- --ops 10000 --callers 8
 //
 // Stress: many small mandelbrot, matmul and wordCount operations from concurrent callers,
 // with aborts (an AbortController fired at a random moment) and worker kills
