@@ -13,6 +13,7 @@ import { studyMandelbrot } from '../report/study.js';
 import { writeStudyReport } from '../report/write-study.js';
 import { SCHEDULES } from '../schedule/schedules.js';
 import { randomMatrix } from './matmul.js';
+import { totalBytes } from './wordcount.js';
 import { parseCommand, positiveInteger } from './usage.js';
 
 const HELP = `usage: parwasm tour [--workers N] [--out DIR]
@@ -123,12 +124,6 @@ async function corpus(): Promise<{ files: string[]; source: string }> {
     const names = await readdir(root, { recursive: true, encoding: 'utf8' });
     return { files: names.filter((name) => name.endsWith('.md') || name.endsWith('.d.ts')).map((name) => join(root, name)), source: "parwasm's own documentation" };
   }
-}
-
-async function totalBytes(files: string[]): Promise<number> {
-  const { stat } = await import('node:fs/promises');
-  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 function reportMarkdown(lines: Line[], pool: Pool, studyFiles: number): string {

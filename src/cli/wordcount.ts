@@ -24,7 +24,7 @@ export async function runWordCount(args: string[]): Promise<void> {
   const start = performance.now();
   const result = await pool.wordCount({ files }, { ...runOptions(flags), onProgress: bar.onProgress }).finally(() => bar.stop());
   const ms = performance.now() - start;
-  const bytes = (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce((a, b) => a + b, 0);
+  const bytes = await totalBytes(files);
   if (flags.json) {
     console.log(JSON.stringify({ files: files.length, bytes, ms, totalWords: result.totalWords, distinct: result.counts.size, top: result.top(top), stats: result.stats }, null, 2));
     return;
@@ -43,4 +43,10 @@ async function expand(path: string): Promise<string[]> {
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath ?? entry.path, entry.name)).sort();
+}
+
+/** The total size of some files, in bytes. */
+export async function totalBytes(files: string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
