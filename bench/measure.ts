@@ -19,7 +19,12 @@ export interface TaskSpec {
 /** Runs each task for at least `timeMs` and at least `iterations` times (fewer iterations
  * for tasks of seconds each), after a warm-up. */
 export async function measure(tasks: TaskSpec[], timeMs: number, iterations = 64): Promise<Row[]> {
-  const bench = new Bench({ time: timeMs, iterations, warmupTime: Math.min(500, timeMs / 4), warmupIterations: Math.min(iterations, 16) });
+  const bench = new Bench({
+    time: timeMs,
+    iterations,
+    warmupTime: Math.min(500, timeMs / 4),
+    warmupIterations: Math.min(iterations, 16),
+  });
   for (const task of tasks) bench.add(task.name, task.fn, task.options);
   await bench.run();
   return bench.tasks.map((task) => {
@@ -27,7 +32,12 @@ export async function measure(tasks: TaskSpec[], timeMs: number, iterations = 64
     if (result.state !== 'completed') {
       throw new Error(`${task.name}: ${result.state === 'errored' ? result.error.message : result.state}`);
     }
-    return { task: task.name, medianMs: result.latency.p50, p99Ms: result.latency.p99, samples: result.latency.samplesCount };
+    return {
+      task: task.name,
+      medianMs: result.latency.p50,
+      p99Ms: result.latency.p99,
+      samples: result.latency.samplesCount,
+    };
   });
 }
 
@@ -35,7 +45,10 @@ export async function measure(tasks: TaskSpec[], timeMs: number, iterations = 64
 export function printTable(title: string, rows: Row[], extra: Record<string, (row: Row) => string> = {}): void {
   const headers = ['task', 'median', 'p99', 'samples', ...Object.keys(extra)];
   const lines = rows.map((row) => [
-    row.task, formatMs(row.medianMs), formatMs(row.p99Ms), String(row.samples),
+    row.task,
+    formatMs(row.medianMs),
+    formatMs(row.p99Ms),
+    String(row.samples),
     ...Object.values(extra).map((column) => column(row)),
   ]);
   console.log(`\n### ${title}\n`);

@@ -12,7 +12,16 @@ import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 
-const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = { startup, dispatch, completion, schedules, mandelbrot, matmul, wordcount, memory };
+const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
+  startup,
+  dispatch,
+  completion,
+  schedules,
+  mandelbrot,
+  matmul,
+  wordcount,
+  memory,
+};
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */
 export async function runSuites(args: string[]): Promise<void> {
@@ -21,7 +30,9 @@ export async function runSuites(args: string[]): Promise<void> {
   const chosen = suites.length > 0 ? suites : Object.keys(SUITES);
   const unknown = chosen.find((name) => !SUITES[name]);
   if (unknown) throw new RangeError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
-  console.log(`node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
+  console.log(
+    `node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  );
   console.log(`workers: ${options.workers.join(', ')}; ${options.timeMs} ms per task`);
   for (const name of chosen) await SUITES[name]!(options);
 }

@@ -66,7 +66,15 @@ function makeOperation(random: () => number): Operation {
   });
   const pick = random();
   if (pick < 0.4) {
-    const view = { width: int(32), height: int(32), xmin: -2 + random(), xmax: 0.5, ymin: -1.25, ymax: 1.25 - random(), maxIter: int(200) };
+    const view = {
+      width: int(32),
+      height: int(32),
+      xmin: -2 + random(),
+      xmax: 0.5,
+      ymin: -1.25,
+      ymax: 1.25 - random(),
+      maxIter: int(200),
+    };
     const options = runOptions();
     return {
       kind: 'mandelbrot',
@@ -96,12 +104,19 @@ function makeOperation(random: () => number): Operation {
       check: (result) => {
         const c = result as { rows: number; cols: number; data: Float64Array | Float32Array };
         const error = relativeFrobeniusError(c.data, matmulReference(a, b));
-        const ok = c.rows === m && c.cols === n && c.data.length === m * n && c.data.constructor === a.data.constructor && error <= (f32 ? 1e-5 : 1e-12);
+        const ok =
+          c.rows === m &&
+          c.cols === n &&
+          c.data.length === m * n &&
+          c.data.constructor === a.data.constructor &&
+          error <= (f32 ? 1e-5 : 1e-12);
         return ok ? undefined : `matmul ${m}×${k} by ${k}×${n} ${f32 ? 'f32' : 'f64'}: relative error ${error}`;
       },
     };
   }
-  const documents = Array.from({ length: int(4) }, () => Array.from({ length: int(40) }, () => WORDS[int(WORDS.length - 1)]).join(random() < 0.5 ? ' ' : ', '));
+  const documents = Array.from({ length: int(4) }, () =>
+    Array.from({ length: int(40) }, () => WORDS[int(WORDS.length - 1)]).join(random() < 0.5 ? ' ' : ', '),
+  );
   const options = runOptions();
   return {
     kind: 'wordCount',
@@ -109,7 +124,8 @@ function makeOperation(random: () => number): Operation {
     check: (result) => {
       const { counts, totalWords } = result as { counts: Map<string, number>; totalWords: number };
       const expected = new Map<string, number>();
-      for (const word of documents.join(' ').match(/[\p{L}\p{N}]+/gu) ?? []) expected.set(word.toLowerCase(), (expected.get(word.toLowerCase()) ?? 0) + 1);
+      for (const word of documents.join(' ').match(/[\p{L}\p{N}]+/gu) ?? [])
+        expected.set(word.toLowerCase(), (expected.get(word.toLowerCase()) ?? 0) + 1);
       const same = counts.size === expected.size && [...expected].every(([word, count]) => counts.get(word) === count);
       const total = [...expected.values()].reduce((sum, count) => sum + count, 0);
       return same && totalWords === total ? undefined : `wordCount ${JSON.stringify(documents)}: counts differ`;
@@ -141,7 +157,9 @@ let lastKillAt = -Infinity;
 const firstProblems: string[] = [];
 const note = (problem: string) => void (firstProblems.length < 10 && firstProblems.push(problem));
 
-console.log(`stress: ${OPS} operations from ${CALLERS} callers on ${WORKERS} workers (node ${process.version}, ${availableParallelism()} cores), seed ${SEED}`);
+console.log(
+  `stress: ${OPS} operations from ${CALLERS} callers on ${WORKERS} workers (node ${process.version}, ${availableParallelism()} cores), seed ${SEED}`,
+);
 console.log(`faults: abort rate ${ABORT_RATE}, kill rate ${KILL_RATE}, least time between kills ${KILL_GAP_MS} ms`);
 memory('start');
 
@@ -153,13 +171,20 @@ let completed = 0;
 let lastProgress = performance.now();
 const watchdog = setInterval(() => {
   if (performance.now() - lastProgress < HANG_MS) return;
-  console.log(`no operation completed for ${HANG_MS / 1000} s (${completed} of ${OPS} done, ${issued - completed} pending): a hang`);
-  console.log(`the last kill was ${Math.round(performance.now() - lastKillAt)} ms ago; so far: ${JSON.stringify({ ...tally, other: Object.fromEntries(tally.other) })}`);
+  console.log(
+    `no operation completed for ${HANG_MS / 1000} s (${completed} of ${OPS} done, ${issued - completed} pending): a hang`,
+  );
+  console.log(
+    `the last kill was ${Math.round(performance.now() - lastKillAt)} ms ago; so far: ${JSON.stringify({ ...tally, other: Object.fromEntries(tally.other) })}`,
+  );
   memory('at the hang');
   process.exit(2);
 }, 1000);
 
-async function runOne(operation: Operation, injected: { abortAfterMs?: number; killAfterMs?: number; killRank: number }): Promise<void> {
+async function runOne(
+  operation: Operation,
+  injected: { abortAfterMs?: number; killAfterMs?: number; killRank: number },
+): Promise<void> {
   let controller: AbortController | undefined;
   if (injected.abortAfterMs !== undefined) {
     controller = new AbortController();
@@ -246,7 +271,14 @@ correct results   ${tally.ok}
 wrong results     ${tally.wrong}
 AbortError        ${tally.abortError} (aborts fired: ${tally.aborts})
 WorkerCrashError  ${tally.workerCrashError} (workers killed: ${tally.kills}; kills skipped, worker being replaced: ${tally.killsSkipped}; kills spaced out: ${tally.killsSpaced})
-other errors      ${others}${others > 0 ? ` (${[...tally.other].map(([name, count]) => `${name} ${count}`).concat(tally.unexpectedAbort ? [`AbortError without an abort ${tally.unexpectedAbort}`] : []).join(', ')})` : ''}
+other errors      ${others}${
+  others > 0
+    ? ` (${[...tally.other]
+        .map(([name, count]) => `${name} ${count}`)
+        .concat(tally.unexpectedAbort ? [`AbortError without an abort ${tally.unexpectedAbort}`] : [])
+        .join(', ')})`
+    : ''
+}
 afterwards        ${replies.length} of ${WORKERS} workers answer hello; ${afterwards} of 200 fault-free operations correct`);
 for (const problem of firstProblems) console.log(`  ${problem}`);
 

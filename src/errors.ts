@@ -10,14 +10,20 @@ export interface ValidationError extends Error {
 
 class ValidationTypeError extends TypeError implements ValidationError {
   override readonly name = 'ValidationError' as const;
-  constructor(readonly argument: string, message: string) {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 class ValidationRangeError extends RangeError implements ValidationError {
   override readonly name = 'ValidationError' as const;
-  constructor(readonly argument: string, message: string) {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -41,13 +41,31 @@ class Lazy {
 }
 const lazy = (make: () => unknown) => new Lazy(make);
 
-const NOT_AN_OBJECT: [unknown, ErrorClass][] = [[null, TypeError], ['fast', TypeError], [42, TypeError], [[], TypeError]];
+const NOT_AN_OBJECT: [unknown, ErrorClass][] = [
+  [null, TypeError],
+  ['fast', TypeError],
+  [42, TypeError],
+  [[], TypeError],
+];
 const NOT_AN_INTEGER: [unknown, ErrorClass][] = [
-  [-1, RangeError], [2.5, RangeError], [NaN, RangeError], [Infinity, RangeError], [-Infinity, RangeError],
-  ['4', TypeError], [null, TypeError], [undefined, TypeError], [true, TypeError], [4n, TypeError],
+  [-1, RangeError],
+  [2.5, RangeError],
+  [NaN, RangeError],
+  [Infinity, RangeError],
+  [-Infinity, RangeError],
+  ['4', TypeError],
+  [null, TypeError],
+  [undefined, TypeError],
+  [true, TypeError],
+  [4n, TypeError],
 ];
 const NOT_FINITE: [unknown, ErrorClass][] = [
-  [NaN, RangeError], [Infinity, RangeError], [-Infinity, RangeError], ['0', TypeError], [null, TypeError], [undefined, TypeError],
+  [NaN, RangeError],
+  [Infinity, RangeError],
+  [-Infinity, RangeError],
+  ['0', TypeError],
+  [null, TypeError],
+  [undefined, TypeError],
 ];
 
 /** The options every operation shares, with the bad values of each. */
@@ -93,9 +111,17 @@ const rows = (op: Operation, path: string, values: [unknown, ErrorClass][]): Bad
 export const BAD_INPUTS: BadInput[] = [
   // createPool(options)
   ...rows('createPool', 'options', NOT_AN_OBJECT),
-  ...rows('createPool', 'options.workers', [...NOT_AN_INTEGER.filter(([value]) => value !== undefined), [0, RangeError], [513, RangeError]]),
+  ...rows('createPool', 'options.workers', [
+    ...NOT_AN_INTEGER.filter(([value]) => value !== undefined),
+    [0, RangeError],
+    [513, RangeError],
+  ]),
   ...rows('createPool', 'options.maxMemory', [
-    ...NOT_AN_INTEGER.filter(([value]) => value !== undefined), [0, RangeError], [MiB - 1, RangeError], [2 ** 32 + 1, RangeError], ['1GB', TypeError],
+    ...NOT_AN_INTEGER.filter(([value]) => value !== undefined),
+    [0, RangeError],
+    [MiB - 1, RangeError],
+    [2 ** 32 + 1, RangeError],
+    ['1GB', TypeError],
   ]),
   { op: 'createPool', path: 'options.wrokers', value: 2, kind: TypeError },
 
@@ -104,7 +130,11 @@ export const BAD_INPUTS: BadInput[] = [
   ...rows('mandelbrot', 'options.width', [...NOT_AN_INTEGER, [2 ** 31, RangeError]]),
   ...rows('mandelbrot', 'options.height', NOT_AN_INTEGER),
   {
-    op: 'mandelbrot', path: 'options.width', value: 2100, also: { 'options.height': 2100 }, kind: RangeError,
+    op: 'mandelbrot',
+    path: 'options.width',
+    value: 2100,
+    also: { 'options.height': 2100 },
+    kind: RangeError,
     shown: '2100, with height 2100 (17.6 MB of pixels, over maxMemory)',
   },
   ...rows('mandelbrot', 'options.xmin', NOT_FINITE),
@@ -114,48 +144,130 @@ export const BAD_INPUTS: BadInput[] = [
   ...rows('mandelbrot', 'options.ymax', NOT_FINITE),
   { op: 'mandelbrot', path: 'options.ymax', value: -3, kind: RangeError, shown: '-3 (below ymin)' },
   ...rows('mandelbrot', 'options.maxIter', [...NOT_AN_INTEGER, [2 ** 31, RangeError], [1e10, RangeError]]),
-  ...rows('mandelbrot', 'options.kernel', [['gpu', RangeError], ['SIMD', RangeError], [1, TypeError], [null, TypeError]]),
+  ...rows('mandelbrot', 'options.kernel', [
+    ['gpu', RangeError],
+    ['SIMD', RangeError],
+    [1, TypeError],
+    [null, TypeError],
+  ]),
   { op: 'mandelbrot', path: 'options.colour', value: 'red', kind: TypeError },
 
   // pool.matmul(a, b, options)
-  ...rows('matmul', 'a', [[null, TypeError], [undefined, TypeError], [5, TypeError], ['a', TypeError]]),
+  ...rows('matmul', 'a', [
+    [null, TypeError],
+    [undefined, TypeError],
+    [5, TypeError],
+    ['a', TypeError],
+  ]),
   { op: 'matmul', path: 'a', value: {}, kind: TypeError, argument: 'a.rows' },
-  { op: 'matmul', path: 'a', value: [[1, 2], [3, 4]], kind: TypeError, argument: 'a.rows' },
+  {
+    op: 'matmul',
+    path: 'a',
+    value: [
+      [1, 2],
+      [3, 4],
+    ],
+    kind: TypeError,
+    argument: 'a.rows',
+  },
   ...rows('matmul', 'a.rows', NOT_AN_INTEGER),
   ...rows('matmul', 'a.cols', NOT_AN_INTEGER),
   ...rows('matmul', 'a.data', [
-    [[1, 2, 3, 4], TypeError], [new Int32Array(4), TypeError], [new Float64Array(3), RangeError], [new Float64Array(0), RangeError],
-    [null, TypeError], [undefined, TypeError],
+    [[1, 2, 3, 4], TypeError],
+    [new Int32Array(4), TypeError],
+    [new Float64Array(3), RangeError],
+    [new Float64Array(0), RangeError],
+    [null, TypeError],
+    [undefined, TypeError],
   ]),
-  ...rows('matmul', 'b', [[null, TypeError], [7, TypeError]]),
-  ...rows('matmul', 'b.rows', [[-1, RangeError], [NaN, RangeError], ['2', TypeError]]),
-  ...rows('matmul', 'b.cols', [[Infinity, RangeError], [0.5, RangeError], [null, TypeError]]),
-  ...rows('matmul', 'b.data', [[new Float32Array(4), TypeError], [new Float64Array(5), RangeError], ['data', TypeError]]),
-  { op: 'matmul', path: 'b', value: matrix(3, 2, [1, 2, 3, 4, 5, 6]), kind: RangeError, argument: 'b.rows', shown: 'a 3×2 matrix (a is 2×2)' },
+  ...rows('matmul', 'b', [
+    [null, TypeError],
+    [7, TypeError],
+  ]),
+  ...rows('matmul', 'b.rows', [
+    [-1, RangeError],
+    [NaN, RangeError],
+    ['2', TypeError],
+  ]),
+  ...rows('matmul', 'b.cols', [
+    [Infinity, RangeError],
+    [0.5, RangeError],
+    [null, TypeError],
+  ]),
+  ...rows('matmul', 'b.data', [
+    [new Float32Array(4), TypeError],
+    [new Float64Array(5), RangeError],
+    ['data', TypeError],
+  ]),
   {
-    op: 'matmul', path: 'a', value: lazy(() => zeros(1100, 1100)), also: { b: lazy(() => zeros(1100, 1100)) }, kind: RangeError,
+    op: 'matmul',
+    path: 'b',
+    value: matrix(3, 2, [1, 2, 3, 4, 5, 6]),
+    kind: RangeError,
+    argument: 'b.rows',
+    shown: 'a 3×2 matrix (a is 2×2)',
+  },
+  {
+    op: 'matmul',
+    path: 'a',
+    value: lazy(() => zeros(1100, 1100)),
+    also: { b: lazy(() => zeros(1100, 1100)) },
+    kind: RangeError,
     shown: 'a 1100×1100 f64 matrix, with b 1100×1100 (29 MB, over maxMemory)',
   },
-  ...rows('matmul', 'options', NOT_AN_OBJECT.filter(([value]) => value !== undefined)),
+  ...rows(
+    'matmul',
+    'options',
+    NOT_AN_OBJECT.filter(([value]) => value !== undefined),
+  ),
 
   // pool.wordCount(input, options)
   ...rows('wordCount', 'input', [
-    [null, TypeError], [undefined, TypeError], ['some text', TypeError], [42, TypeError], [{}, TypeError],
-    [{ files: 'a.txt' }, TypeError], [new Set(['a']), TypeError],
+    [null, TypeError],
+    [undefined, TypeError],
+    ['some text', TypeError],
+    [42, TypeError],
+    [{}, TypeError],
+    [{ files: 'a.txt' }, TypeError],
+    [new Set(['a']), TypeError],
   ]),
-  ...rows('wordCount', 'input[1]', [[3, TypeError], [null, TypeError], [undefined, TypeError], [['nested'], TypeError]]),
-  ...rows('wordCount', 'input.files[0]', [['', TypeError], [3, TypeError], [null, TypeError]]),
+  ...rows('wordCount', 'input[1]', [
+    [3, TypeError],
+    [null, TypeError],
+    [undefined, TypeError],
+    [['nested'], TypeError],
+  ]),
+  ...rows('wordCount', 'input.files[0]', [
+    ['', TypeError],
+    [3, TypeError],
+    [null, TypeError],
+  ]),
   { op: 'wordCount', path: 'input.files[0]', value: '/no/such/file.txt', kind: TypeError },
   { op: 'wordCount', path: 'input.files[0]', value: '/', kind: TypeError, shown: '"/" (a directory)' },
-  { op: 'wordCount', path: 'input', value: lazy(() => ['x'.repeat(17 * MiB)]), kind: RangeError, shown: 'one 17 MiB document (over maxMemory)' },
   {
-    op: 'wordCount', path: 'input', value: lazy(() => [Array.from({ length: 1_200_000 }, (_, i) => i.toString(36)).join(' ')]), kind: RangeError,
+    op: 'wordCount',
+    path: 'input',
+    value: lazy(() => ['x'.repeat(17 * MiB)]),
+    kind: RangeError,
+    shown: 'one 17 MiB document (over maxMemory)',
+  },
+  {
+    op: 'wordCount',
+    path: 'input',
+    value: lazy(() => [Array.from({ length: 1_200_000 }, (_, i) => i.toString(36)).join(' ')]),
+    kind: RangeError,
     shown: 'one 6 MB document of 1.2 million distinct words (text fits, tables do not)',
   },
-  ...rows('wordCount', 'options', NOT_AN_OBJECT.filter(([value]) => value !== undefined)),
+  ...rows(
+    'wordCount',
+    'options',
+    NOT_AN_OBJECT.filter(([value]) => value !== undefined),
+  ),
 
   // The options every operation shares.
-  ...(['mandelbrot', 'matmul', 'wordCount'] as const).flatMap((op) => RUN_OPTIONS.map(([path, value, kind]) => ({ op, path, value, kind }))),
+  ...(['mandelbrot', 'matmul', 'wordCount'] as const).flatMap((op) =>
+    RUN_OPTIONS.map(([path, value, kind]) => ({ op, path, value, kind })),
+  ),
 ];
 
 /** How a value reads in a test name or the docs. */
@@ -167,7 +279,8 @@ export function show(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float64Array).length})`;
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
   if (value instanceof Set) return `new Set(${show([...value])})`;
-  if ('rows' in value && 'cols' in value && 'data' in value) return `a ${String(value.rows)}×${String(value.cols)} matrix`;
+  if ('rows' in value && 'cols' in value && 'data' in value)
+    return `a ${String(value.rows)}×${String(value.cols)} matrix`;
   const fields = Object.entries(value).map(([key, field]) => `${key}: ${show(field)}`);
   return fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`;
 }
@@ -175,17 +288,21 @@ export function show(value: unknown): string {
 /** The arguments of a good call of `op`, for a row that puts its bad value at `path`. */
 function goodArguments(op: Operation, path: string, file: string): Record<string, unknown> {
   switch (op) {
-    case 'createPool': return { options: { workers: 1, maxMemory: MiB } };
-    case 'mandelbrot': return { options: { ...GOOD_VIEW } };
-    case 'matmul': return { a: GOOD_A(), b: GOOD_B(), options: {} };
-    case 'wordCount': return { input: path.startsWith('input.files') ? { files: [file] } : ['a b', 'a'], options: {} };
+    case 'createPool':
+      return { options: { workers: 1, maxMemory: MiB } };
+    case 'mandelbrot':
+      return { options: { ...GOOD_VIEW } };
+    case 'matmul':
+      return { a: GOOD_A(), b: GOOD_B(), options: {} };
+    case 'wordCount':
+      return { input: path.startsWith('input.files') ? { files: [file] } : ['a b', 'a'], options: {} };
   }
 }
 
 /** Puts `value` at `path` ('options.chunk', 'input.files[0]') in `args`. */
 export function place(args: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
-  let target = args as Record<string, unknown>;
+  let target = args;
   for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
   target[keys[keys.length - 1]!] = value;
 }
@@ -197,10 +314,14 @@ export async function callWith(pool: Pool, row: BadInput, file: string): Promise
   for (const [path, value] of Object.entries(row.also ?? {})) place(args, path, made(value));
   place(args, row.path, made(row.value));
   switch (row.op) {
-    case 'createPool': return createPool(args.options as never).then((started) => started.close());
-    case 'mandelbrot': return pool.mandelbrot(args.options as never);
-    case 'matmul': return pool.matmul(args.a as never, args.b as never, args.options as never);
-    case 'wordCount': return pool.wordCount(args.input as never, args.options as never);
+    case 'createPool':
+      return createPool(args.options as never).then((started) => started.close());
+    case 'mandelbrot':
+      return pool.mandelbrot(args.options as never);
+    case 'matmul':
+      return pool.matmul(args.a as never, args.b as never, args.options as never);
+    case 'wordCount':
+      return pool.wordCount(args.input as never, args.options as never);
   }
 }
 
@@ -208,7 +329,12 @@ export async function callWith(pool: Pool, row: BadInput, file: string): Promise
 async function expectHealthy(pool: Pool): Promise<void> {
   expect((await pool.mandelbrot(GOOD_VIEW)).data).toEqual(mandelbrotJs(GOOD_VIEW));
   expect([...(await pool.matmul(GOOD_A(), GOOD_B())).data]).toEqual([19, 22, 43, 50]);
-  expect((await pool.wordCount(['a b', 'A'])).counts).toEqual(new Map([['a', 2], ['b', 1]]));
+  expect((await pool.wordCount(['a b', 'A'])).counts).toEqual(
+    new Map([
+      ['a', 2],
+      ['b', 1],
+    ]),
+  );
 }
 
 let pool: Pool;
@@ -225,7 +351,10 @@ describe('bad input', () => {
     const argument = row.argument ?? row.path;
     const name = `${row.op}: ${row.path} = ${row.shown ?? show(row.value)} → ${row.kind.name} naming ${argument}`;
     it(name, async () => {
-      const error = await callWith(pool, row, file).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await callWith(pool, row, file).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(error, 'the call did not reject').toBeDefined();
       expect(error).toBeInstanceOf(row.kind);
       expect(error instanceof (row.kind === TypeError ? RangeError : TypeError)).toBe(false);
@@ -239,12 +368,29 @@ describe('bad input', () => {
   it('covers every argument of every public function', () => {
     const paths = new Set(BAD_INPUTS.map((row) => `${row.op} ${row.path}`));
     const expected = [
-      'createPool options', 'createPool options.workers', 'createPool options.maxMemory',
-      'mandelbrot options', ...['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel'].map((key) => `mandelbrot options.${key}`),
-      'matmul a', 'matmul a.rows', 'matmul a.cols', 'matmul a.data', 'matmul b', 'matmul b.rows', 'matmul b.cols', 'matmul b.data', 'matmul options',
-      'wordCount input', 'wordCount input[1]', 'wordCount input.files[0]', 'wordCount options',
+      'createPool options',
+      'createPool options.workers',
+      'createPool options.maxMemory',
+      'mandelbrot options',
+      ...['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel'].map(
+        (key) => `mandelbrot options.${key}`,
+      ),
+      'matmul a',
+      'matmul a.rows',
+      'matmul a.cols',
+      'matmul a.data',
+      'matmul b',
+      'matmul b.rows',
+      'matmul b.cols',
+      'matmul b.data',
+      'matmul options',
+      'wordCount input',
+      'wordCount input[1]',
+      'wordCount input.files[0]',
+      'wordCount options',
       ...['mandelbrot', 'matmul', 'wordCount'].flatMap((op) =>
-        ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'].map((key) => `${op} options.${key}`)),
+        ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'].map((key) => `${op} options.${key}`),
+      ),
     ];
     expect(expected.filter((path) => !paths.has(path))).toEqual([]);
   });

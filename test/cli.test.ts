@@ -20,27 +20,49 @@ describe('parwasm', () => {
   it('lists its commands', () => {
     const { status, stdout } = run('--help');
     expect(status).toBe(0);
-    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'bench']) expect(stdout).toContain(command);
+    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'bench'])
+      expect(stdout).toContain(command);
   });
 
-  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour', 'bench'])('%s --help prints its usage', (command) => {
-    const { status, stdout } = run(command, '--help');
-    expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^usage: parwasm ${command}`));
-  });
+  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour', 'bench'])(
+    '%s --help prints its usage',
+    (command) => {
+      const { status, stdout } = run(command, '--help');
+      expect(status).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: parwasm ${command}`));
+    },
+  );
 
   it('hello --json gives one reply per worker', () => {
     const { status, stdout } = run('hello', '--workers', '3', '--json');
     expect(status).toBe(0);
-    expect(JSON.parse(stdout).map((reply: { rank: number }) => reply.rank)).toEqual([0, 1, 2]);
+    expect((JSON.parse(stdout) as { rank: number }[]).map((reply) => reply.rank)).toEqual([0, 1, 2]);
   });
 
   it('mandelbrot writes a PNG of the requested size and reports its run', () => {
     const out = join(work, 'm.png');
-    const { status, stdout } = run('mandelbrot', '--size', '48', '--max-iter', '50', '--schedule', 'stealing', '--workers', '2', '--out', out, '--json');
+    const { status, stdout } = run(
+      'mandelbrot',
+      '--size',
+      '48',
+      '--max-iter',
+      '50',
+      '--schedule',
+      'stealing',
+      '--workers',
+      '2',
+      '--out',
+      out,
+      '--json',
+    );
     expect(status).toBe(0);
-    const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ width: 48, height: 48, maxIter: 50, stats: { schedule: 'stealing', workers: 2, n: 48 } });
+    const report: unknown = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      width: 48,
+      height: 48,
+      maxIter: 50,
+      stats: { schedule: 'stealing', workers: 2, n: 48 },
+    });
     const png = readFileSync(out);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(decode(png)).toMatchObject({ width: 48, height: 48 });
@@ -49,7 +71,9 @@ describe('parwasm', () => {
   it('mandelbrot prints a summary and a table of workers', () => {
     const { status, stdout } = run('mandelbrot', '--size', '32', '--workers', '2');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/mandelbrot 32² \(full view, maxIter 1000\): dynamic, chunk 1, 2 workers: [\d.]+ ms, imbalance/);
+    expect(stdout).toMatch(
+      /mandelbrot 32² \(full view, maxIter 1000\): dynamic, chunk 1, 2 workers: [\d.]+ ms, imbalance/,
+    );
     expect(stdout).toContain('busy ms');
   });
 
@@ -62,7 +86,7 @@ describe('parwasm', () => {
   it('matmul reports GFLOP/s', () => {
     const { status, stdout } = run('matmul', '--n', '40', '--dtype', 'f32', '--repeat', '2', '--json');
     expect(status).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as { gflops: number };
     expect(report).toMatchObject({ m: 40, n: 40, k: 40, dtype: 'f32' });
     expect(report.gflops).toBeGreaterThan(0);
   });
@@ -73,9 +97,12 @@ describe('parwasm', () => {
     writeFileSync(join(dir, 'b.txt'), 'world, σίσυφος ΣΊΣΥΦΟΣ');
     const { status, stdout } = run('wordcount', '--top', '2', '--json', dir);
     expect(status).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as { top: [string, number][] };
     expect(report).toMatchObject({ files: 2, totalWords: 6, distinct: 3 });
-    expect(report.top).toEqual([['hello', 2], ['world', 2]]);
+    expect(report.top).toEqual([
+      ['hello', 2],
+      ['world', 2],
+    ]);
   });
 
   it('study writes its report folder', () => {
@@ -92,7 +119,13 @@ describe('parwasm', () => {
     const { status, stdout } = run('tour', '--out', out);
     expect(status).toBe(0);
     expect(performance.now() - started).toBeLessThan(60_000);
-    for (const step of ['1. Hello world', '2. Matrix multiplication', '3. Mandelbrot', '4. Map-reduce word count', '5. The load-balancing study']) {
+    for (const step of [
+      '1. Hello world',
+      '2. Matrix multiplication',
+      '3. Mandelbrot',
+      '4. Map-reduce word count',
+      '5. The load-balancing study',
+    ]) {
       expect(stdout).toContain(step);
     }
     const report = readFileSync(join(out, 'report.md'), 'utf8');

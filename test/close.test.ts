@@ -9,8 +9,17 @@ const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 /** Runs an ES module in a child Node process and reports how it ended. */
 function runChild(source: string) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 20_000 });
-  return { status: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr, ms: performance.now() - started };
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return {
+    status: child.status,
+    signal: child.signal,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    ms: performance.now() - started,
+  };
 }
 
 describe('close', () => {

@@ -25,23 +25,38 @@ async function smallOperation(pool: Pool, seed: number): Promise<void> {
   const schedule = SCHEDULES[size(SCHEDULES.length - 1)]!;
   switch (seed % 3) {
     case 0: {
-      const view = { width: size(24), height: size(24), xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1 + size(200) };
+      const view = {
+        width: size(24),
+        height: size(24),
+        xmin: -2,
+        xmax: 0.5,
+        ymin: -1.25,
+        ymax: 1.25,
+        maxIter: 1 + size(200),
+      };
       const { data } = await pool.mandelbrot({ ...view, schedule });
       expect(data).toEqual(mandelbrotJs(view));
       return;
     }
     case 1: {
       const [m, k, n] = [size(24), size(24), size(24)];
-      const matrix = (rows: number, cols: number) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => random() - 0.5) });
+      const matrix = (rows: number, cols: number) => ({
+        rows,
+        cols,
+        data: Float64Array.from({ length: rows * cols }, () => random() - 0.5),
+      });
       const [a, b] = [matrix(m, k), matrix(k, n)];
       const c = await pool.matmul(a, b, { schedule });
       expect(relativeFrobeniusError(c.data, matmulReference(a, b))).toBeLessThan(1e-12);
       return;
     }
     default: {
-      const documents = Array.from({ length: size(4) }, () => Array.from({ length: size(30) }, () => WORDS[size(WORDS.length - 1)]).join(' '));
+      const documents = Array.from({ length: size(4) }, () =>
+        Array.from({ length: size(30) }, () => WORDS[size(WORDS.length - 1)]).join(' '),
+      );
       const expected = new Map<string, number>();
-      for (const word of documents.join(' ').match(/[\p{L}\p{N}]+/gu) ?? []) expected.set(word.toLowerCase(), (expected.get(word.toLowerCase()) ?? 0) + 1);
+      for (const word of documents.join(' ').match(/[\p{L}\p{N}]+/gu) ?? [])
+        expected.set(word.toLowerCase(), (expected.get(word.toLowerCase()) ?? 0) + 1);
       expect((await pool.wordCount(documents, { schedule })).counts).toEqual(expected);
     }
   }
@@ -71,7 +86,18 @@ describe('a worker killed during an operation', () => {
     spin: (signal: AbortSignal, schedule: Schedule) =>
       spinRun(pool, new Uint32Array(6000 / scale(schedule)).fill(1_000_000), { schedule, chunk: 4, signal }),
     mandelbrot: (signal: AbortSignal, schedule: Schedule) =>
-      pool.mandelbrot({ width: 64, height: 1536 / scale(schedule), xmin: -0.2, xmax: 0, ymin: -0.1, ymax: 0.1, maxIter: 50_000, schedule, chunk: 1, signal }),
+      pool.mandelbrot({
+        width: 64,
+        height: 1536 / scale(schedule),
+        xmin: -0.2,
+        xmax: 0,
+        ymin: -0.1,
+        ymax: 0.1,
+        maxIter: 50_000,
+        schedule,
+        chunk: 1,
+        signal,
+      }),
   };
 
   it('rejects it with WorkerCrashError, replaces the worker, and the next 100 results are correct', async () => {
@@ -87,7 +113,10 @@ describe('a worker killed during an operation', () => {
           const before = await pool.hello();
           // A safety net: if the kill fails, the long run is aborted instead of running on.
           const controller = new AbortController();
-          const running = longOperations[kind](controller.signal, schedule).then(() => undefined, (error: unknown) => error);
+          const running = longOperations[kind](controller.signal, schedule).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
           await delay(killAfterMs);
           const killedAt = performance.now();
           await terminateWorker(pool, rank).catch((error: unknown) => controller.abort(error));
@@ -99,7 +128,11 @@ describe('a worker killed during an operation', () => {
 
           const after = await pool.hello();
           expect(after.map((reply) => reply.rank)).toEqual([0, 1, 2]);
-          after.forEach((reply, i) => (i === rank ? expect(reply.threadId).not.toBe(before[i]!.threadId) : expect(reply.threadId).toBe(before[i]!.threadId)));
+          after.forEach((reply, i) =>
+            i === rank
+              ? expect(reply.threadId).not.toBe(before[i]!.threadId)
+              : expect(reply.threadId).toBe(before[i]!.threadId),
+          );
           await expectCorrect(pool, 100, seed);
         },
       ),
@@ -113,20 +146,34 @@ describe('close() with calls queued', () => {
     const pool = await createPool({ workers: 2 });
     const view = { width: 300, height: 200, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 3000 };
     const running = pool.mandelbrot(view);
-    const queued = Array.from({ length: 9 }, (_, i) => smallOperation(pool, i).then(() => 'resolved', (error: unknown) => error));
+    const queued = Array.from({ length: 9 }, (_, i) =>
+      smallOperation(pool, i).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+    );
     const closing = pool.close();
     expect((await running).data).toEqual(mandelbrotJs(view));
     for (const outcome of await Promise.all(queued)) expect(outcome).toBeInstanceOf(PoolClosedError);
     await expect(closing).resolves.toBeUndefined();
-    await expect(pool.matmul({ rows: 1, cols: 1, data: new Float64Array([2]) }, { rows: 1, cols: 1, data: new Float64Array([3]) }))
-      .rejects.toBeInstanceOf(PoolClosedError);
+    await expect(
+      pool.matmul({ rows: 1, cols: 1, data: new Float64Array([2]) }, { rows: 1, cols: 1, data: new Float64Array([3]) }),
+    ).rejects.toBeInstanceOf(PoolClosedError);
     await expect(pool.close()).resolves.toBeUndefined();
   });
 
   it('does not hang when it comes while a crashed worker is being replaced', async () => {
     const pool = await createPool({ workers: 2 });
-    const running = spinRun(pool, new Uint32Array(4000).fill(1_000_000), { chunk: 2 }).then(() => undefined, (error: unknown) => error);
-    const queued = Array.from({ length: 5 }, (_, i) => smallOperation(pool, i).then(() => 'resolved', (error: unknown) => error));
+    const running = spinRun(pool, new Uint32Array(4000).fill(1_000_000), { chunk: 2 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const queued = Array.from({ length: 5 }, (_, i) =>
+      smallOperation(pool, i).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+    );
     await delay(30);
     await terminateWorker(pool, 1);
     expect(await running).toBeInstanceOf(WorkerCrashError);
@@ -135,7 +182,8 @@ describe('close() with calls queued', () => {
     expect(performance.now() - started).toBeLessThan(3000);
     // The call the pool had already taken up may run (correctly); the others are refused.
     const outcomes = await Promise.all(queued);
-    for (const outcome of outcomes) expect(outcome === 'resolved' || outcome instanceof PoolClosedError, String(outcome)).toBe(true);
+    for (const outcome of outcomes)
+      expect(outcome === 'resolved' || outcome instanceof PoolClosedError, String(outcome)).toBe(true);
     expect(outcomes.slice(1).every((outcome) => outcome instanceof PoolClosedError)).toBe(true);
   });
 });
@@ -149,7 +197,10 @@ describe('maxMemory reached', () => {
 
   const zeros = (rows: number, cols: number) => ({ rows, cols, data: new Float64Array(rows * cols) });
   it.each([
-    ['mandelbrot 2100 × 2100', () => pool.mandelbrot({ width: 2100, height: 2100, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 1 })],
+    [
+      'mandelbrot 2100 × 2100',
+      () => pool.mandelbrot({ width: 2100, height: 2100, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 1 }),
+    ],
     ['matmul 1100² by 1100²', () => pool.matmul(zeros(1100, 1100), zeros(1100, 1100))],
     ['wordCount of 17 MiB', () => pool.wordCount(['x'.repeat(17 << 20)])],
     ['a run needing 24 MB once started', () => markRun(pool, 3_000_000)],
@@ -177,7 +228,12 @@ describe('bugs found by these tests, fixed', () => {
 
   it('a call made while a worker is replaced survives a second worker dying meanwhile', () => {
     // In a child process, because this used to hang: the call never settled, nor did close().
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { createPool } from ${dist('index.js')};
       import { terminateWorker } from ${dist('internal.js')};
       const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -189,7 +245,10 @@ describe('bugs found by these tests, fixed', () => {
       await terminateWorker(pool, 1); // while the call waits for the replacement
       const outcome = await Promise.race([call.then((c) => String(c.data[0]), (error) => error.name), delay(3000).then(() => 'pending')]);
       console.log(outcome);
-      process.exit(0);`], { encoding: 'utf8', timeout: 20_000 });
+      process.exit(0);`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
     expect(child.stdout.trim()).toMatch(/^(6|WorkerCrashError)$/);
   });
 });

@@ -39,7 +39,20 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
   { weight: 1, arbitrary: fc.constantFrom('static', 'dynamic', 'simd', 'Static', '', '4') },
   { weight: 1, arbitrary: fc.boolean() },
-  { weight: 2, arbitrary: fc.constantFrom(null, undefined, [], {}, [1, 2], new Float64Array(4), new Float32Array(4), new Int32Array(4), new Map()) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      null,
+      undefined,
+      [],
+      {},
+      [1, 2],
+      new Float64Array(4),
+      new Float32Array(4),
+      new Int32Array(4),
+      new Map(),
+    ),
+  },
   { weight: 1, arbitrary: fc.bigInt({ min: -3n, max: 3n }) },
   { weight: 1, arbitrary: fc.constantFrom(() => 0, never, AbortSignal.abort('fuzz'), PROGRESS) },
 );
@@ -50,17 +63,28 @@ const mostly = <T>(valid: fc.Arbitrary<T>, weight = 5): fc.Arbitrary<unknown> =>
   fc.oneof({ weight, arbitrary: valid }, { weight: 1, arbitrary: junk });
 /** Present (mostly valid) or absent. */
 const optional = <T>(valid: fc.Arbitrary<T>, presentWeight = 1, absentWeight = 2): fc.Arbitrary<unknown> =>
-  fc.oneof({ weight: presentWeight, arbitrary: mostly(valid) }, { weight: absentWeight, arbitrary: fc.constant(ABSENT) });
+  fc.oneof(
+    { weight: presentWeight, arbitrary: mostly(valid) },
+    { weight: absentWeight, arbitrary: fc.constant(ABSENT) },
+  );
 
 /** The shared run options, each present or not, plus now and then a junk key. */
 const runOptions = fc.record({
   schedule: optional(fc.constantFrom(...SCHEDULES)),
   chunk: optional(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(2 ** 31 - 1))),
-  signal: optional(fc.oneof({ weight: 5, arbitrary: fc.constant(never) }, { weight: 1, arbitrary: fc.constant(AbortSignal.abort('fuzz')) })),
+  signal: optional(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constant(never) },
+      { weight: 1, arbitrary: fc.constant(AbortSignal.abort('fuzz')) },
+    ),
+  ),
   trace: optional(fc.boolean()),
   workers: optional(fc.integer({ min: 1, max: 3 })),
   onProgress: optional(fc.constant(PROGRESS)),
-  junk: fc.oneof({ weight: 12, arbitrary: fc.constant(ABSENT) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...JUNK_KEYS), junk) }),
+  junk: fc.oneof(
+    { weight: 12, arbitrary: fc.constant(ABSENT) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...JUNK_KEYS), junk) },
+  ),
 });
 
 /** A bag from generated fields: ABSENT fields left out, the junk key added. */
@@ -73,7 +97,10 @@ function bag(fields: Record<string, unknown>): Record<string, unknown> {
 
 /** The options argument itself: usually a bag, sometimes no object at all. */
 const optionsArgument = <T>(fields: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 20, arbitrary: fields.map((value) => bag(value as Record<string, unknown>)) }, { weight: 1, arbitrary: junk });
+  fc.oneof(
+    { weight: 20, arbitrary: fields.map((value) => bag(value as Record<string, unknown>)) },
+    { weight: 1, arbitrary: junk },
+  );
 
 // ---- the oracle: the documented rules, written out again ---------------------------------
 
@@ -96,17 +123,24 @@ function checkOneOf(faults: Faults, argument: string, value: unknown, allowed: r
   else if (!allowed.includes(value)) faults.set(argument, RangeError);
 }
 
-const isBag = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isBag = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 const RUN_KEYS = ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'];
 
 /** Checks an options bag: object-ness, unknown keys and the run options. */
-function checkOptions(faults: Faults, options: unknown, poolSize: number, ownKeys: readonly string[]): Record<string, unknown> | undefined {
+function checkOptions(
+  faults: Faults,
+  options: unknown,
+  poolSize: number,
+  ownKeys: readonly string[],
+): Record<string, unknown> | undefined {
   if (options === undefined) return {};
   if (!isBag(options)) {
     faults.set('options', TypeError);
     return undefined;
   }
-  for (const key of Object.keys(options)) if (![...ownKeys, ...RUN_KEYS].includes(key)) faults.set(`options.${key}`, TypeError);
+  for (const key of Object.keys(options))
+    if (![...ownKeys, ...RUN_KEYS].includes(key)) faults.set(`options.${key}`, TypeError);
   const { schedule, chunk, signal, trace, workers, onProgress } = options;
   if (schedule !== undefined) checkOneOf(faults, 'options.schedule', schedule, SCHEDULES);
   if (chunk !== undefined) checkInteger(faults, 'options.chunk', chunk, 1, 2 ** 31 - 1);
@@ -130,9 +164,10 @@ interface Outcome {
 /** Makes the call with the PROGRESS marker swapped for a recording callback. */
 async function run(options: unknown, call: (options: unknown) => Promise<unknown>): Promise<Outcome> {
   const progress: [number, number][] = [];
-  const sent = isBag(options) && options.onProgress === PROGRESS
-    ? { ...options, onProgress: (done: number, total: number) => void progress.push([done, total]) }
-    : options;
+  const sent =
+    isBag(options) && options.onProgress === PROGRESS
+      ? { ...options, onProgress: (done: number, total: number) => void progress.push([done, total]) }
+      : options;
   try {
     return { sent, result: await call(sent), progress };
   } catch (error) {
@@ -144,7 +179,9 @@ async function run(options: unknown, call: (options: unknown) => Promise<unknown
  * (or is aborted, when its signal was). Returns the result of a good call to be checked. */
 function judge(outcome: Outcome, faults: Faults, options: unknown): unknown {
   if (faults.size > 0) {
-    expect(outcome.error, `expected a ValidationError for one of ${[...faults.keys()].join(', ')}`).toBeInstanceOf(ValidationError);
+    expect(outcome.error, `expected a ValidationError for one of ${[...faults.keys()].join(', ')}`).toBeInstanceOf(
+      ValidationError,
+    );
     const { argument, message } = outcome.error as ValidationError;
     expect([...faults.keys()]).toContain(argument);
     expect(outcome.error).toBeInstanceOf(faults.get(argument)!);
@@ -156,13 +193,19 @@ function judge(outcome: Outcome, faults: Faults, options: unknown): unknown {
     expect(outcome.error).toBeInstanceOf(AbortError);
     return undefined;
   }
-  if (outcome.error !== undefined) throw outcome.error;
+  if (outcome.error !== undefined) throw outcome.error as Error;
   computed += 1;
   return outcome.result;
 }
 
 /** What every result's stats must say about the run that made it. */
-function checkStats(stats: RunStats, n: number, options: Record<string, unknown>, poolSize: number, progress: [number, number][]): void {
+function checkStats(
+  stats: RunStats,
+  n: number,
+  options: Record<string, unknown>,
+  poolSize: number,
+  progress: [number, number][],
+): void {
   expect(stats.n).toBe(n);
   if (stats.onCaller) return;
   expect(stats.workers).toBe(options.workers ?? poolSize);
@@ -192,7 +235,10 @@ const expectEnoughComputed = () => expect(computed).toBeGreaterThan(RUNS.numRuns
 const coordinate = fc.double({ min: -2.5, max: 2.5, noNaN: true });
 const mandelbrotOptions = fc
   .record({
-    width: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 1, arbitrary: fc.constant(2 ** 31 - 1) }),
+    width: fc.oneof(
+      { weight: 30, arbitrary: fc.integer({ min: 0, max: 40 }) },
+      { weight: 1, arbitrary: fc.constant(2 ** 31 - 1) },
+    ),
     height: fc.integer({ min: 0, max: 40 }),
     x: fc.tuple(coordinate, coordinate),
     y: fc.tuple(coordinate, coordinate),
@@ -202,25 +248,46 @@ const mandelbrotOptions = fc
     // Mostly ordered bounds; an unordered pair tests the xmin < xmax rule.
     const [xmin, xmax] = x[0] === x[1] ? [x[0], x[0] + 1] : [Math.min(...x), Math.max(...x)];
     const [ymin, ymax] = y[0] === y[1] ? [y[0], y[0] + 1] : [Math.min(...y), Math.max(...y)];
-    const present = (value: unknown) => fc.oneof({ weight: 30, arbitrary: mostly(fc.constant(value), 12) }, { weight: 1, arbitrary: fc.constant(ABSENT) });
-    return fc.record({
-      width: present(width), height: present(height),
-      xmin: present(xmin), xmax: fc.oneof({ weight: 20, arbitrary: present(xmax) }, { weight: 1, arbitrary: fc.constant(xmin) }),
-      ymin: present(ymin), ymax: fc.oneof({ weight: 20, arbitrary: present(ymax) }, { weight: 1, arbitrary: fc.constant(ymin - 0.5) }),
-      // A junk maxIter that is valid but large would only cost time.
-      maxIter: present(maxIter).filter((value) => !(Number.isInteger(value) && (value as number) > 300 && (value as number) < 2 ** 31)),
-      kernel: optional(fc.constantFrom('simd', 'scalar')),
-    }).chain((view) => runOptions.map((run) => ({ ...run, ...view })));
+    const present = (value: unknown) =>
+      fc.oneof(
+        { weight: 30, arbitrary: mostly(fc.constant(value), 12) },
+        { weight: 1, arbitrary: fc.constant(ABSENT) },
+      );
+    return fc
+      .record({
+        width: present(width),
+        height: present(height),
+        xmin: present(xmin),
+        xmax: fc.oneof({ weight: 20, arbitrary: present(xmax) }, { weight: 1, arbitrary: fc.constant(xmin) }),
+        ymin: present(ymin),
+        ymax: fc.oneof({ weight: 20, arbitrary: present(ymax) }, { weight: 1, arbitrary: fc.constant(ymin - 0.5) }),
+        // A junk maxIter that is valid but large would only cost time.
+        maxIter: present(maxIter).filter(
+          (value) => !(Number.isInteger(value) && (value as number) > 300 && (value as number) < 2 ** 31),
+        ),
+        kernel: optional(fc.constantFrom('simd', 'scalar')),
+      })
+      .chain((view) => runOptions.map((run) => ({ ...run, ...view })));
   });
 
 function mandelbrotFaults(options: unknown, poolSize: number): Faults {
   const faults: Faults = new Map();
   if (options === undefined) return faults.set('options', TypeError);
-  const bag = checkOptions(faults, options, poolSize, ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel']);
+  const bag = checkOptions(faults, options, poolSize, [
+    'width',
+    'height',
+    'xmin',
+    'xmax',
+    'ymin',
+    'ymax',
+    'maxIter',
+    'kernel',
+  ]);
   if (!bag) return faults;
   const width = checkInteger(faults, 'options.width', bag.width, 0, 2 ** 31 - 1);
   const height = checkInteger(faults, 'options.height', bag.height, 0, 2 ** 31 - 1);
-  if (width && height && (bag.width as number) * (bag.height as number) * 4 > 2 ** 30) faults.set('options.width', RangeError);
+  if (width && height && (bag.width as number) * (bag.height as number) * 4 > 2 ** 30)
+    faults.set('options.width', RangeError);
   const x = [checkFinite(faults, 'options.xmin', bag.xmin), checkFinite(faults, 'options.xmax', bag.xmax)];
   const y = [checkFinite(faults, 'options.ymin', bag.ymin), checkFinite(faults, 'options.ymax', bag.ymax)];
   if (x[0] && x[1] && !((bag.xmin as number) < (bag.xmax as number))) faults.set('options.xmax', RangeError);
@@ -251,23 +318,40 @@ function matrixArgument(rows: number, cols: number, dtype: Dtype, seed: number):
     { weight: 1, arbitrary: junk.map((value) => ({ ...good(), rows: value })) },
     { weight: 1, arbitrary: junk.map((value) => ({ ...good(), cols: value })) },
     { weight: 1, arbitrary: junk.map((value) => ({ ...good(), data: value })) },
-    { weight: 1, arbitrary: fc.constant(null).map(() => ({ ...good(), data: randomData(rows * cols + 1, dtype, seed) })) },
-    { weight: 1, arbitrary: fc.constant(null).map(() => ({ ...good(), data: randomData(rows * cols, dtype === 'f64' ? 'f32' : 'f64', seed) })) },
+    {
+      weight: 1,
+      arbitrary: fc.constant(null).map(() => ({ ...good(), data: randomData(rows * cols + 1, dtype, seed) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constant(null)
+        .map(() => ({ ...good(), data: randomData(rows * cols, dtype === 'f64' ? 'f32' : 'f64', seed) })),
+    },
     { weight: 1, arbitrary: junk },
   );
 }
 
 const matmulCall = fc
   .record({
-    m: fc.integer({ min: 0, max: 40 }), k: fc.integer({ min: 0, max: 40 }), n: fc.integer({ min: 0, max: 40 }),
-    dtype: fc.constantFrom<Dtype>('f64', 'f32'), seed: fc.nat(), innerMismatch: fc.integer({ min: 0, max: 15 }),
+    m: fc.integer({ min: 0, max: 40 }),
+    k: fc.integer({ min: 0, max: 40 }),
+    n: fc.integer({ min: 0, max: 40 }),
+    dtype: fc.constantFrom<Dtype>('f64', 'f32'),
+    seed: fc.nat(),
+    innerMismatch: fc.integer({ min: 0, max: 15 }),
   })
-  .chain(({ m, k, n, dtype, seed, innerMismatch }) => fc.record({
-    a: matrixArgument(m, k, dtype, seed),
-    // Now and then B's rows do not match A's columns (B itself is consistent).
-    b: matrixArgument(innerMismatch === 0 ? k + 1 : k, n, dtype, seed + 1),
-    options: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 6, arbitrary: optionsArgument(runOptions) }),
-  }));
+  .chain(({ m, k, n, dtype, seed, innerMismatch }) =>
+    fc.record({
+      a: matrixArgument(m, k, dtype, seed),
+      // Now and then B's rows do not match A's columns (B itself is consistent).
+      b: matrixArgument(innerMismatch === 0 ? k + 1 : k, n, dtype, seed + 1),
+      options: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(undefined) },
+        { weight: 6, arbitrary: optionsArgument(runOptions) },
+      ),
+    }),
+  );
 
 function matrixFaults(faults: Faults, name: string, value: unknown): boolean {
   if (value === null || typeof value !== 'object') {
@@ -275,9 +359,13 @@ function matrixFaults(faults: Faults, name: string, value: unknown): boolean {
     return false;
   }
   const { rows, cols, data } = value as Record<string, unknown>;
-  const shape = [checkInteger(faults, `${name}.rows`, rows, 0, 2 ** 31 - 1), checkInteger(faults, `${name}.cols`, cols, 0, 2 ** 31 - 1)];
+  const shape = [
+    checkInteger(faults, `${name}.rows`, rows, 0, 2 ** 31 - 1),
+    checkInteger(faults, `${name}.cols`, cols, 0, 2 ** 31 - 1),
+  ];
   if (!(data instanceof Float64Array || data instanceof Float32Array)) faults.set(`${name}.data`, TypeError);
-  else if (shape[0] && shape[1] && data.length !== (rows as number) * (cols as number)) faults.set(`${name}.data`, RangeError);
+  else if (shape[0] && shape[1] && data.length !== (rows as number) * (cols as number))
+    faults.set(`${name}.data`, RangeError);
   else return shape[0]! && shape[1]!;
   return false;
 }
@@ -300,7 +388,31 @@ function matmulFaults(a: unknown, b: unknown, options: unknown, poolSize: number
 
 // ---- wordCount ---------------------------------------------------------------------------
 
-const PIECES = ['hello', 'World', 'HELLO', 'naïve', 'ß', 'İstanbul', 'ΣΊΣΥΦΟΣ', 'Москва', '東京都', 'e\u0301', '𝐀𝐁', '😀', '123', '٣٤٥', 'Ⅻ', '½', '_', '-', ' ', '\n', '.', '\ud800', 'ǅ'];
+const PIECES = [
+  'hello',
+  'World',
+  'HELLO',
+  'naïve',
+  'ß',
+  'İstanbul',
+  'ΣΊΣΥΦΟΣ',
+  'Москва',
+  '東京都',
+  'e\u0301',
+  '𝐀𝐁',
+  '😀',
+  '123',
+  '٣٤٥',
+  'Ⅻ',
+  '½',
+  '_',
+  '-',
+  ' ',
+  '\n',
+  '.',
+  '\ud800',
+  'ǅ',
+];
 const documentArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }).map((parts) => parts.join(''));
 const FILE_TEXTS = ['hello World, hello again', 'Σίσυφος ΣΊΣΥΦΟΣ 123 ½', ''];
 let files: string[] = [];
@@ -319,18 +431,36 @@ class FileRef {
 
 const wordCountInput = fc.oneof(
   { weight: 12, arbitrary: fc.array(mostly(documentArb, 30), { maxLength: 6 }) },
-  { weight: 4, arbitrary: fc.array(fc.oneof({ weight: 16, arbitrary: fc.integer({ min: -1, max: 2 }).map((i) => new FileRef(i)) }, { weight: 1, arbitrary: junk }), { maxLength: 4 }).map((list) => ({ files: list })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(
+        fc.oneof(
+          { weight: 16, arbitrary: fc.integer({ min: -1, max: 2 }).map((i) => new FileRef(i)) },
+          { weight: 1, arbitrary: junk },
+        ),
+        { maxLength: 4 },
+      )
+      .map((list) => ({ files: list })),
+  },
   { weight: 1, arbitrary: junk },
   { weight: 1, arbitrary: junk.map((value) => ({ files: value })) },
 );
 const wordCountCall = fc.record({
   input: wordCountInput,
-  options: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 6, arbitrary: optionsArgument(runOptions) }),
+  options: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 6, arbitrary: optionsArgument(runOptions) },
+  ),
 });
 
 function realInput(input: unknown): unknown {
   if (!isBag(input) || !Array.isArray(input.files)) return input;
-  return { files: input.files.map((file: unknown) => (file instanceof FileRef ? (file.index < 0 ? join(tmpdir(), 'parwasm-no-such-file') : files[file.index]) : file)) };
+  return {
+    files: input.files.map((file: unknown) =>
+      file instanceof FileRef ? (file.index < 0 ? join(tmpdir(), 'parwasm-no-such-file') : files[file.index]) : file,
+    ),
+  };
 }
 
 function wordCountFaults(input: unknown, options: unknown, poolSize: number): Faults {
@@ -340,7 +470,8 @@ function wordCountFaults(input: unknown, options: unknown, poolSize: number): Fa
     input.forEach((document, i) => typeof document !== 'string' && faults.set(`input[${i}]`, TypeError));
   } else if (isBag(input) && Array.isArray(input.files)) {
     input.files.forEach((file: unknown, i: number) => {
-      if (!(file instanceof FileRef) && (typeof file !== 'string' || file === '')) faults.set(`input.files[${i}]`, TypeError);
+      if (!(file instanceof FileRef) && (typeof file !== 'string' || file === ''))
+        faults.set(`input.files[${i}]`, TypeError);
     });
     // A file that cannot be read is found when the call runs: an aborted call never gets there.
     const aborted = isBag(options) && options.signal instanceof AbortSignal && options.signal.aborted;
@@ -359,7 +490,8 @@ function wordCountFaults(input: unknown, options: unknown, poolSize: number): Fa
 function wordsOf(documents: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const document of documents) {
-    for (const word of document.match(/[\p{L}\p{N}]+/gu) ?? []) counts.set(word.toLowerCase(), (counts.get(word.toLowerCase()) ?? 0) + 1);
+    for (const word of document.match(/[\p{L}\p{N}]+/gu) ?? [])
+      counts.set(word.toLowerCase(), (counts.get(word.toLowerCase()) ?? 0) + 1);
   }
   return counts;
 }
@@ -375,7 +507,8 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
       fc.asyncProperty(optionsArgument(mandelbrotOptions), poolIndex, async (options, index) => {
         const pool = pools[index]!;
         const outcome = await run(options, (bag) => pool.mandelbrot(bag as never));
-        const result = judge(outcome, mandelbrotFaults(outcome.sent, pool.size), options) as Awaited<ReturnType<Pool['mandelbrot']>> | undefined;
+        const result = judge(outcome, mandelbrotFaults(outcome.sent, pool.size), options) as
+          Awaited<ReturnType<Pool['mandelbrot']>> | undefined;
         if (!result) return;
         const view = options as Parameters<typeof mandelbrotJs>[0];
         expect([result.width, result.height]).toEqual([view.width, view.height]);
@@ -383,7 +516,13 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
         const wrong = result.data.findIndex((value, i) => value !== expected[i]);
         expect(result.data.length).toBe(expected.length);
         if (wrong >= 0) expect.fail(`pixel ${wrong}: ${result.data[wrong]}, the reference has ${expected[wrong]}`);
-        checkStats(result.stats, (view.width === 0 ? 0 : view.height) + 0, options as Record<string, unknown>, pool.size, outcome.progress);
+        checkStats(
+          result.stats,
+          (view.width === 0 ? 0 : view.height) + 0,
+          options as Record<string, unknown>,
+          pool.size,
+          outcome.progress,
+        );
       }),
       RUNS,
     );
@@ -395,7 +534,8 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
       fc.asyncProperty(matmulCall, poolIndex, async ({ a, b, options }, index) => {
         const pool = pools[index]!;
         const outcome = await run(options, (bag) => pool.matmul(a as never, b as never, bag as never));
-        const result = judge(outcome, matmulFaults(a, b, outcome.sent, pool.size), options) as Awaited<ReturnType<Pool['matmul']>> | undefined;
+        const result = judge(outcome, matmulFaults(a, b, outcome.sent, pool.size), options) as
+          Awaited<ReturnType<Pool['matmul']>> | undefined;
         if (!result) return;
         const [left, right] = [a, b] as Parameters<typeof matmulReference>;
         expect([result.rows, result.cols]).toEqual([left.rows, right.cols]);
@@ -404,7 +544,13 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
         const error = relativeFrobeniusError(result.data, matmulReference(left, right));
         expect(error).toBeLessThanOrEqual(left.data instanceof Float64Array ? 1e-12 : 1e-5);
         // The main phase runs over tiles of C (packed path) or rows of C (thin path).
-        checkStats(result.stats, result.stats.n, (options ?? {}) as Record<string, unknown>, pool.size, outcome.progress);
+        checkStats(
+          result.stats,
+          result.stats.n,
+          (options ?? {}) as Record<string, unknown>,
+          pool.size,
+          outcome.progress,
+        );
       }),
       RUNS,
     );
@@ -416,13 +562,22 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
       fc.asyncProperty(wordCountCall, poolIndex, async ({ input, options }, index) => {
         const pool = pools[index]!;
         const outcome = await run(options, (bag) => pool.wordCount(realInput(input) as never, bag as never));
-        const result = judge(outcome, wordCountFaults(input, outcome.sent, pool.size), options) as Awaited<ReturnType<Pool['wordCount']>> | undefined;
+        const result = judge(outcome, wordCountFaults(input, outcome.sent, pool.size), options) as
+          Awaited<ReturnType<Pool['wordCount']>> | undefined;
         if (!result) return;
-        const documents = Array.isArray(input) ? (input as string[]) : (input as { files: FileRef[] }).files.map((file) => FILE_TEXTS[file.index]!);
+        const documents = Array.isArray(input)
+          ? (input as string[])
+          : (input as { files: FileRef[] }).files.map((file) => FILE_TEXTS[file.index]!);
         const expected = wordsOf(documents);
         expect(result.counts).toEqual(expected);
         expect(result.totalWords).toBe([...expected.values()].reduce((sum, count) => sum + count, 0));
-        checkStats(result.stats, result.stats.n, (options ?? {}) as Record<string, unknown>, pool.size, outcome.progress);
+        checkStats(
+          result.stats,
+          result.stats.n,
+          (options ?? {}) as Record<string, unknown>,
+          pool.size,
+          outcome.progress,
+        );
       }),
       RUNS,
     );

@@ -10,7 +10,17 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(pools.map((pool) => pool.close())));
 
-const SHAPES: [number, number][] = [[0, 0], [1, 1], [1, 97], [97, 1], [131, 67], [64, 48], [17, 5], [0, 9], [9, 0]];
+const SHAPES: [number, number][] = [
+  [0, 0],
+  [1, 1],
+  [1, 97],
+  [97, 1],
+  [131, 67],
+  [64, 48],
+  [17, 5],
+  [0, 9],
+  [9, 0],
+];
 
 /** A view (xmin, xmax, ymin, ymax) centred on (x, y), `span` wide, with the image's aspect. */
 function centred(x: number, y: number, span: number, width: number, height: number) {
@@ -72,9 +82,25 @@ describe('mandelbrot', () => {
   });
 
   it('is all zeros when maxIter is 0 and empty for a 0 × 0 image', async () => {
-    const zeros = await pools[1]!.mandelbrot({ width: 33, height: 7, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 0 });
+    const zeros = await pools[1]!.mandelbrot({
+      width: 33,
+      height: 7,
+      xmin: -2,
+      xmax: 1,
+      ymin: -1,
+      ymax: 1,
+      maxIter: 0,
+    });
     expect(zeros.data.every((value) => value === 0)).toBe(true);
-    const empty = await pools[1]!.mandelbrot({ width: 0, height: 0, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 10 });
+    const empty = await pools[1]!.mandelbrot({
+      width: 0,
+      height: 0,
+      xmin: -2,
+      xmax: 1,
+      ymin: -1,
+      ymax: 1,
+      maxIter: 10,
+    });
     expect(empty.data).toHaveLength(0);
   });
 

@@ -26,12 +26,35 @@ function random(rows: number, cols: number, dtype: Dtype, seed: number): DenseMa
 // Block sizes of assembly/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
 // the thin-path threshold 16.
 const SHAPES: [number, number, number][] = [
-  [0, 5, 7], [5, 0, 7], [5, 7, 0], [0, 0, 0], [1, 1, 1], [1, 300, 200], [200, 300, 1],
-  [97, 89, 101], [4096, 3, 5], [3, 4096, 5], [15, 16, 17], [16, 16, 16], [17, 15, 16],
-  [63, 255, 255], [65, 257, 257], [64, 256, 256], [3, 5, 7], [4, 4, 8], [129, 513, 259], [17, 40, 33],
+  [0, 5, 7],
+  [5, 0, 7],
+  [5, 7, 0],
+  [0, 0, 0],
+  [1, 1, 1],
+  [1, 300, 200],
+  [200, 300, 1],
+  [97, 89, 101],
+  [4096, 3, 5],
+  [3, 4096, 5],
+  [15, 16, 17],
+  [16, 16, 16],
+  [17, 15, 16],
+  [63, 255, 255],
+  [65, 257, 257],
+  [64, 256, 256],
+  [3, 5, 7],
+  [4, 4, 8],
+  [129, 513, 259],
+  [17, 40, 33],
 ];
 
-async function expectProduct(pool: Pool, [m, k, n]: [number, number, number], dtype: Dtype, options: Record<string, unknown>, seed: number) {
+async function expectProduct(
+  pool: Pool,
+  [m, k, n]: [number, number, number],
+  dtype: Dtype,
+  options: Record<string, unknown>,
+  seed: number,
+) {
   const a = random(m, k, dtype, seed);
   const b = random(k, n, dtype, seed + 1);
   const c = await pool.matmul(a, b, options);
@@ -46,7 +69,8 @@ async function expectProduct(pool: Pool, [m, k, n]: [number, number, number], dt
 describe('matmul', () => {
   it.each(SHAPES)('multiplies %i×%i by its %i-column partner in f64 and f32, on every schedule', async (m, k, n) => {
     for (const dtype of ['f64', 'f32'] as const) {
-      for (const schedule of SCHEDULES) await expectProduct(pools[2]!, [m, k, n], dtype, { schedule }, m * 31 + k * 7 + n);
+      for (const schedule of SCHEDULES)
+        await expectProduct(pools[2]!, [m, k, n], dtype, { schedule }, m * 31 + k * 7 + n);
     }
   });
 
@@ -91,7 +115,9 @@ describe('matmul', () => {
     [a, b, { colour: 1 }, TypeError, 'options.colour'],
     [{ rows: 30000, cols: 30000, data: new Float64Array(0) }, b, {}, RangeError, 'a.data'],
   ])('refuses bad input before any work: %#', async (left, right, options, kind, message) => {
-    const error = await pools[1]!.matmul(left as never, right as never, options as never).catch((thrown: unknown) => thrown);
+    const error = await pools[1]!
+      .matmul(left as never, right as never, options as never)
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(kind);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain(message);

@@ -18,15 +18,25 @@ describe('the packed tarball', () => {
     const project = join(work, 'app');
     execFileSync('mkdir', [project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, tarball)], { cwd: project, stdio: 'pipe' });
-    writeFileSync(join(project, 'main.js'), `
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    writeFileSync(
+      join(project, 'main.js'),
+      `
       import { createPool } from 'parwasm';
       const pool = await createPool({ workers: 2 });
       console.log(JSON.stringify(await pool.hello()));
-      await pool.close();`);
-    const replies = JSON.parse(execFileSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8', timeout: 20_000 }));
-    expect(replies.map((reply: { rank: number }) => reply.rank)).toEqual([0, 1]);
-    const bin = execFileSync(join(project, 'node_modules/.bin/parwasm'), ['hello', '--workers', '3'], { encoding: 'utf8' });
+      await pool.close();`,
+    );
+    const replies = JSON.parse(
+      execFileSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8', timeout: 20_000 }),
+    ) as { rank: number }[];
+    expect(replies.map((reply) => reply.rank)).toEqual([0, 1]);
+    const bin = execFileSync(join(project, 'node_modules/.bin/parwasm'), ['hello', '--workers', '3'], {
+      encoding: 'utf8',
+    });
     expect(bin.trim().split('\n')).toHaveLength(3);
   }, 120_000);
 });

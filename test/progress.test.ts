@@ -26,11 +26,23 @@ describe('onProgress', () => {
       throw new Error('callback failed');
     };
     await expect(spinRun(pool, cost, { onProgress: failing })).rejects.toThrow('callback failed');
-    expect((await pool.mandelbrot({ width: 8, height: 8, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 5 })).data).toHaveLength(64);
+    expect(
+      (await pool.mandelbrot({ width: 8, height: 8, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 5 })).data,
+    ).toHaveLength(64);
   });
 
   it('must be a function', async () => {
-    await expect(pool.mandelbrot({ width: 8, height: 8, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 5, onProgress: 3 as never }))
-      .rejects.toThrow('options.onProgress must be a function (got 3)');
+    await expect(
+      pool.mandelbrot({
+        width: 8,
+        height: 8,
+        xmin: -2,
+        xmax: 1,
+        ymin: -1,
+        ymax: 1,
+        maxIter: 5,
+        onProgress: 3 as never,
+      }),
+    ).rejects.toThrow('options.onProgress must be a function (got 3)');
   });
 });

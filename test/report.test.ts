@@ -66,14 +66,28 @@ const charts: [string, TopLevelSpec][] = [
   ['Per-pixel cost (iterations)', costHistogram(counts(64, 64), MAX)],
   [
     'Busy time per worker, by schedule',
-    busyBySchedule(['static', 'dynamic'].flatMap((schedule) => [0, 1].map((rank) => ({ schedule, rank, busyMs: 10 + rank })))),
+    busyBySchedule(
+      ['static', 'dynamic'].flatMap((schedule) => [0, 1].map((rank) => ({ schedule, rank, busyMs: 10 + rank }))),
+    ),
   ],
-  ['Chunks of run 1', chunkTimeline([{ rank: 0, lo: 0, hi: 8, t0: 0, t1: 2.5 }, { rank: 1, lo: 8, hi: 16, t0: 0.1, t1: 3 }], 'Chunks of run 1')],
+  [
+    'Chunks of run 1',
+    chunkTimeline(
+      [
+        { rank: 0, lo: 0, hi: 8, t0: 0, t1: 2.5 },
+        { rank: 1, lo: 8, hi: 16, t0: 0.1, t1: 3 },
+      ],
+      'Chunks of run 1',
+    ),
+  ],
   [
     'Load imbalance vs. worker count',
     imbalanceByWorkers([1, 2, 4].map((workers) => ({ schedule: 'static', workers, imbalance: 1 + workers / 10 }))),
   ],
-  ['Time per row vs. iterations per row', rowCostScatter([1, 2, 3, 4].map((i) => ({ iterations: i * 100, ms: i * 0.3 })))],
+  [
+    'Time per row vs. iterations per row',
+    rowCostScatter([1, 2, 3, 4].map((i) => ({ iterations: i * 100, ms: i * 0.3 }))),
+  ],
 ];
 
 describe('charts', () => {

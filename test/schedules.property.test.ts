@@ -16,10 +16,7 @@ afterAll(async () => {
 });
 
 const PRIMES = [2, 3, 5, 7, 97, 101, 997, 7919, 65_537, 99_991];
-const sizes = fc.oneof(
-  fc.constantFrom(0, 1, ...PRIMES),
-  fc.integer({ min: 0, max: 100_000 }),
-);
+const sizes = fc.oneof(fc.constantFrom(0, 1, ...PRIMES), fc.integer({ min: 0, max: 100_000 }));
 /** A pool, the number of its workers to use, n, and a chunk from 1 to n + 3. */
 const runs = fc
   .record({ pool: fc.nat({ max: POOL_SIZES.length - 1 }), workersSeed: fc.nat(), n: sizes, chunkSeed: fc.nat() })
@@ -45,7 +42,8 @@ describe.each(SCHEDULES)('schedule %s', (schedule) => {
         if (schedule === 'static') {
           owners.forEach((owner, i) => {
             const { lo, hi } = staticBlock(n, workers, owner);
-            if (i < lo || i >= hi) expect.fail(`static: index ${i} computed by worker ${owner}, whose block is [${lo}, ${hi})`);
+            if (i < lo || i >= hi)
+              expect.fail(`static: index ${i} computed by worker ${owner}, whose block is [${lo}, ${hi})`);
           });
         }
         if (schedule === 'cyclic') {
@@ -60,7 +58,7 @@ describe.each(SCHEDULES)('schedule %s', (schedule) => {
 });
 
 describe('telemetry', () => {
-  it('reports steals when the cost is concentrated in one worker\'s block', async () => {
+  it("reports steals when the cost is concentrated in one worker's block", async () => {
     const pool = pools[POOL_SIZES.indexOf(3)]!;
     const n = 3000;
     const cost = Uint32Array.from({ length: n }, (_, i) => (i < n / 3 ? 20_000 : 0)); // all in block 0

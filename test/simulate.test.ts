@@ -36,7 +36,7 @@ describe('simulateSchedule', () => {
     expect(simulateSchedule('guided', COSTS, 2, 1).busy).toEqual([14, 10]);
   });
 
-  it('stealing: worker 0 finishes its cheap block, then steals the back half of worker 1\'s', () => {
+  it("stealing: worker 0 finishes its cheap block, then steals the back half of worker 1's", () => {
     // w0 eats 1,1,1,1 (t=4) while w1 is in item 4 (t=5); w0 steals [6,8), w1 keeps [5,6):
     // w0 does 5, 5 → 14; w1 does 5 → 10.
     const result = simulateSchedule('stealing', COSTS, 2, 1);

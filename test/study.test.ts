@@ -35,10 +35,17 @@ describe('the Mandelbrot study', () => {
       expect([...readFileSync(file).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
       expect(page).toContain(`(${basename(file)})`);
     }
-    expect(files.map((file) => basename(file))).toEqual(expect.arrayContaining([
-      'mandelbrot.png', 'cost-histogram.png', 'row-time.png', 'imbalance-predicted.png', 'busy-by-schedule.png',
-      ...SCHEDULES.map((schedule) => `timeline-${schedule}.png`), 'study.md',
-    ]));
+    expect(files.map((file) => basename(file))).toEqual(
+      expect.arrayContaining([
+        'mandelbrot.png',
+        'cost-histogram.png',
+        'row-time.png',
+        'imbalance-predicted.png',
+        'busy-by-schedule.png',
+        ...SCHEDULES.map((schedule) => `timeline-${schedule}.png`),
+        'study.md',
+      ]),
+    );
     expect(page).toMatch(/\| static \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \|/);
     expect(existsSync(join(dir, 'mandelbrot.png'))).toBe(true);
   });

@@ -27,16 +27,65 @@ function reference(documents: string[]): Map<string, number> {
 function expectSameCounts(actual: Map<string, number>, expected: Map<string, number>): void {
   expect(actual.size).toBe(expected.size);
   for (const [word, count] of expected) {
-    if (actual.get(word) !== count) expect.fail(`${JSON.stringify(word)}: ${actual.get(word)} where the definition gives ${count}`);
+    if (actual.get(word) !== count)
+      expect.fail(`${JSON.stringify(word)}: ${actual.get(word)} where the definition gives ${count}`);
   }
 }
 
 // Pieces of text from many scripts and categories; documents are random sequences of them.
 const PIECES = [
-  'hello', 'World', 'HELLO', 'naïve', 'Ÿ', 'ß', 'STRASSE', 'İstanbul', 'ıi', 'ΣΊΣΥΦΟΣ', 'σίσυφος', 'ΟΔΟΣ', 'Σ',
-  'Москва', 'ЁЖ', '東京都', '日本語のテキスト', 'العربية', 'हिन्दी', 'e\u0301', 'a\u0308\u0323', '𝐀𝐁𝐂', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '😀',
-  '123', '٣٤٥', '१२३', 'Ⅻ', 'ⅷ', '½', '²', '①', '_', '-', "'", ' ', '  ', '\n', '\t', '.', ',', '!?', '\u00a0', '\u3000',
-  '\ud800', '\udfff', '\u200d', 'ǅ', 'ﬁ', 'K', 'Å', 'ẞ',
+  'hello',
+  'World',
+  'HELLO',
+  'naïve',
+  'Ÿ',
+  'ß',
+  'STRASSE',
+  'İstanbul',
+  'ıi',
+  'ΣΊΣΥΦΟΣ',
+  'σίσυφος',
+  'ΟΔΟΣ',
+  'Σ',
+  'Москва',
+  'ЁЖ',
+  '東京都',
+  '日本語のテキスト',
+  'العربية',
+  'हिन्दी',
+  'e\u0301',
+  'a\u0308\u0323',
+  '𝐀𝐁𝐂',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '😀',
+  '123',
+  '٣٤٥',
+  '१२३',
+  'Ⅻ',
+  'ⅷ',
+  '½',
+  '²',
+  '①',
+  '_',
+  '-',
+  "'",
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  '.',
+  ',',
+  '!?',
+  '\u00a0',
+  '\u3000',
+  '\ud800',
+  '\udfff',
+  '\u200d',
+  'ǅ',
+  'ﬁ',
+  'K',
+  'Å',
+  'ẞ',
 ];
 const documentArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((parts) => parts.join(''));
 
@@ -83,7 +132,10 @@ describe('wordCount', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parwasm-words-'));
     const contents = [
       Buffer.from('plain ascii Words words'),
-      Buffer.from([0x61, 0x62, 0xff, 0x63, 0xc3, 0xa9, 0x64, 0xc3, 0x41, 0xe2, 0x82, 0x42, 0xf0, 0x9f, 0x98, 0xed, 0xa0, 0x80, 0x78, 0xc0, 0xaf, 0x79, 0xe0, 0x80, 0x7a]),
+      Buffer.from([
+        0x61, 0x62, 0xff, 0x63, 0xc3, 0xa9, 0x64, 0xc3, 0x41, 0xe2, 0x82, 0x42, 0xf0, 0x9f, 0x98, 0xed, 0xa0, 0x80,
+        0x78, 0xc0, 0xaf, 0x79, 0xe0, 0x80, 0x7a,
+      ]),
       Buffer.concat([Buffer.from('ends in a truncated sequence '), Buffer.from([0xce])]),
       Buffer.from([0xce, 0xb1, 0xce]),
       Buffer.alloc(0),
@@ -125,6 +177,11 @@ describe('wordCount', () => {
   it('ranks the top words by count, ties in code-point order', async () => {
     const result = await pools[1]!.wordCount(['b a c b a \uffff 𝐀 \uffff 𝐀 z']);
     // Ties of 2: a, b, then 𝐀 (U+1D400); ties of 1: c before z. U+FFFF is not a word.
-    expect(result.top(4)).toEqual([['a', 2], ['b', 2], ['𝐀', 2], ['c', 1]]);
+    expect(result.top(4)).toEqual([
+      ['a', 2],
+      ['b', 2],
+      ['𝐀', 2],
+      ['c', 1],
+    ]);
   });
 });

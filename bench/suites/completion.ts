@@ -14,10 +14,13 @@ const SPIN_MS = 0.05;
 export async function completion({ workers, timeMs }: SuiteOptions): Promise<void> {
   for (const count of workers) {
     const doorbells = await Promise.all(MODES.map((mode) => startDoorbell(count, mode)));
-    const rows = await measure(doorbells.map((doorbell) => ({
-      name: `completion by ${doorbell.mode}, ${count} workers`,
-      fn: doorbell.ring,
-    })), timeMs);
+    const rows = await measure(
+      doorbells.map((doorbell) => ({
+        name: `completion by ${doorbell.mode}, ${count} workers`,
+        fn: doorbell.ring,
+      })),
+      timeMs,
+    );
     await Promise.all(doorbells.map((doorbell) => doorbell.stop()));
     const fastest = Math.min(...rows.map((row) => row.medianMs));
     printTable(`Completion mechanism, empty job, ${count} workers`, rows, {
@@ -31,7 +34,10 @@ async function startDoorbell(count: number, mode: Mode) {
   const entry = new URL('../bench/fixtures/doorbell-worker.mjs', import.meta.url);
   const byMessage = mode.endsWith('message');
   const spin = mode.startsWith('spin');
-  const threads = Array.from({ length: count }, () => new Worker(entry, { workerData: { words, mode: byMessage ? 'message' : 'notify' } }));
+  const threads = Array.from(
+    { length: count },
+    () => new Worker(entry, { workerData: { words, mode: byMessage ? 'message' : 'notify' } }),
+  );
   await Promise.all(threads.map((thread) => once(thread, 'message'))); // parked and ready
   let done: (() => void) | undefined;
   for (const thread of threads) thread.on('message', () => done?.());

@@ -19,18 +19,21 @@ export async function dispatch({ workers, timeMs }: SuiteOptions): Promise<void>
     });
     await Promise.all(Array.from({ length: count * 4 }, () => piscina.run(null))); // all threads up
     const emptyOperation = `parwasm: empty operation on ${count} workers`;
-    const rows = await measure([
-      {
-        name: emptyOperation,
-        fn: () => withTurn(pool, (turn) => parallelFor(turn, { kernel: turn.control.layout.KERNEL_MARK, n: 0 }, run)),
-      },
-      {
-        name: `piscina: Promise.all of ${count} empty run()`,
-        fn: async () => {
-          await Promise.all(Array.from({ length: count }, () => piscina.run(null)));
+    const rows = await measure(
+      [
+        {
+          name: emptyOperation,
+          fn: () => withTurn(pool, (turn) => parallelFor(turn, { kernel: turn.control.layout.KERNEL_MARK, n: 0 }, run)),
         },
-      },
-    ], timeMs);
+        {
+          name: `piscina: Promise.all of ${count} empty run()`,
+          fn: async () => {
+            await Promise.all(Array.from({ length: count }, () => piscina.run(null)));
+          },
+        },
+      ],
+      timeMs,
+    );
     await piscina.destroy();
     const ours = rows.find((row) => row.task === emptyOperation)!;
     printTable(`Empty operation round trip, ${count} workers (${availableParallelism()} cores)`, rows, {

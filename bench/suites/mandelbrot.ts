@@ -20,7 +20,10 @@ export async function mandelbrot({ workers, sizes, timeMs }: SuiteOptions): Prom
   const most = Math.max(...workers);
   await using pool = await createPool({ workers: most });
   for (const size of sizes ?? [1024, 2048]) {
-    for (const [name, bounds] of [['full view, maxIter 1000', FULL], ['seahorse valley 1e-5 wide, maxIter 5000', DEEP]] as const) {
+    for (const [name, bounds] of [
+      ['full view, maxIter 1000', FULL],
+      ['seahorse valley 1e-5 wide, maxIter 5000', DEEP],
+    ] as const) {
       const view: View = { width: size, height: size, ...bounds };
       const reference = mandelbrotJs(view);
       const imbalance = new Map<string, number>();
@@ -28,8 +31,11 @@ export async function mandelbrot({ workers, sizes, timeMs }: SuiteOptions): Prom
         { name: 'plain JS, 1 thread', fn: () => void mandelbrotJs(view) },
         parwasmTask(pool, view, reference, imbalance, 'scalar', 1, 'static'),
         parwasmTask(pool, view, reference, imbalance, 'simd', 1, 'static'),
-        ...workers.filter((count) => count > 1).flatMap((count) =>
-          SCHEDULES.map((schedule) => parwasmTask(pool, view, reference, imbalance, 'simd', count, schedule))),
+        ...workers
+          .filter((count) => count > 1)
+          .flatMap((count) =>
+            SCHEDULES.map((schedule) => parwasmTask(pool, view, reference, imbalance, 'simd', count, schedule)),
+          ),
       ];
       const rows = await measure(tasks, timeMs, 3);
       const js = rows[0]!.medianMs;
@@ -58,7 +64,8 @@ function parwasmTask(
     name,
     fn: async () => {
       const result = await pool.mandelbrot({ ...view, kernel, workers, schedule });
-      if (!result.data.every((value, i) => value === reference[i])) throw new Error(`${name}: image differs from plain JS`);
+      if (!result.data.every((value, i) => value === reference[i]))
+        throw new Error(`${name}: image differs from plain JS`);
       imbalance.set(name, result.stats.imbalance);
     },
   };

@@ -15,7 +15,11 @@ const SLOW_PEER_LIMIT = 1024;
 export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<void> {
   const most = Math.max(...workers);
   await using pool = await createPool({ workers: most });
-  const piscina = new Piscina({ filename: new URL('./matmul-task.js', import.meta.url).href, minThreads: most, maxThreads: most });
+  const piscina = new Piscina({
+    filename: new URL('./matmul-task.js', import.meta.url).href,
+    minThreads: most,
+    maxThreads: most,
+  });
   for (const dtype of [Float64Array, Float32Array]) {
     for (const n of sizes ?? [256, 512, 1024, 2048]) {
       const a = randomMatrix(n, n, dtype);
@@ -31,7 +35,12 @@ export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<
       }
       for (const count of workers) {
         for (const schedule of count > 1 ? (['static', 'dynamic'] as const) : (['dynamic'] as const)) {
-          tasks.push({ name: `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}`, fn: async () => { await pool.matmul(a, b, { workers: count, schedule }); } });
+          tasks.push({
+            name: `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}`,
+            fn: async () => {
+              await pool.matmul(a, b, { workers: count, schedule });
+            },
+          });
         }
       }
       const rows = await measure(tasks, timeMs, 5);
@@ -48,14 +57,29 @@ export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<
 
 /** Shapes where blocking helps least: parwasm must never be slower than plain JS here. */
 async function awkwardShapes(pool: Pool, workers: number, timeMs: number): Promise<void> {
-  const shapes: [number, number, number][] = [[1, 1024, 1024], [1024, 1024, 1], [4096, 3, 5], [3, 4096, 5], [97, 89, 101], [257, 263, 269]];
+  const shapes: [number, number, number][] = [
+    [1, 1024, 1024],
+    [1024, 1024, 1],
+    [4096, 3, 5],
+    [3, 4096, 5],
+    [97, 89, 101],
+    [257, 263, 269],
+  ];
   for (const [m, k, n] of shapes) {
     const a = randomMatrix(m, k, Float64Array);
     const b = randomMatrix(k, n, Float64Array);
-    const rows = await measure([
-      { name: 'plain JS ikj, 1 thread', fn: () => void matmulJs(a, b) },
-      { name: `parwasm, ${workers} workers`, fn: async () => { await pool.matmul(a, b); } },
-    ], timeMs);
+    const rows = await measure(
+      [
+        { name: 'plain JS ikj, 1 thread', fn: () => void matmulJs(a, b) },
+        {
+          name: `parwasm, ${workers} workers`,
+          fn: async () => {
+            await pool.matmul(a, b);
+          },
+        },
+      ],
+      timeMs,
+    );
     printTable(`Matmul f64, awkward shape ${m}×${k} by ${k}×${n}`, rows, {
       'GFLOP/s': (row: Row) => gflops(m, n, k, row.medianMs),
       'vs plain JS': (row: Row) => `${(rows[0]!.medianMs / row.medianMs).toFixed(1)}×`,
@@ -67,22 +91,46 @@ function gflops(m: number, n: number, k: number, ms: number): string {
   return ((2 * m * n * k) / (ms * 1e6)).toFixed(2);
 }
 
-function randomMatrix<D extends Float64Array | Float32Array>(rows: number, cols: number, dtype: new (buffer: SharedArrayBuffer) => D): DenseMatrix<D> {
-  const data = new dtype(new SharedArrayBuffer(rows * cols * (dtype === (Float64Array as unknown) ? 8 : 4)));
+function randomMatrix(
+  rows: number,
+  cols: number,
+  dtype: Float64ArrayConstructor | Float32ArrayConstructor,
+): DenseMatrix {
+  // Shared, so that the piscina peer's tasks read the inputs without a copy.
+  const buffer = new SharedArrayBuffer(rows * cols * dtype.BYTES_PER_ELEMENT);
+  const data = dtype === Float64Array ? new Float64Array(buffer) : new Float32Array(buffer);
   for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
   return { rows, cols, data };
 }
 
 function toMl(matrix: DenseMatrix): MlMatrix {
-  return new MlMatrix(Array.from({ length: matrix.rows }, (_, i) => Array.from(matrix.data.subarray(i * matrix.cols, (i + 1) * matrix.cols))));
+  return new MlMatrix(
+    Array.from({ length: matrix.rows }, (_, i) =>
+      Array.from(matrix.data.subarray(i * matrix.cols, (i + 1) * matrix.cols)),
+    ),
+  );
 }
 
 async function piscinaProduct(piscina: Piscina, a: DenseMatrix, b: DenseMatrix, threads: number): Promise<void> {
   const [m, k, n] = [a.rows, a.cols, b.cols];
   const bytes = a.data.BYTES_PER_ELEMENT;
-  const c = bytes === 8 ? new Float64Array(new SharedArrayBuffer(m * n * 8)) : new Float32Array(new SharedArrayBuffer(m * n * 4));
-  await Promise.all(Array.from({ length: threads }, (_, t) => {
-    const task: RowBlockTask = { a: a.data, b: b.data, c, m, k, n, lo: Math.floor((m * t) / threads), hi: Math.floor((m * (t + 1)) / threads) };
-    return piscina.run(task);
-  }));
+  const c =
+    bytes === 8
+      ? new Float64Array(new SharedArrayBuffer(m * n * 8))
+      : new Float32Array(new SharedArrayBuffer(m * n * 4));
+  await Promise.all(
+    Array.from({ length: threads }, (_, t) => {
+      const task: RowBlockTask = {
+        a: a.data,
+        b: b.data,
+        c,
+        m,
+        k,
+        n,
+        lo: Math.floor((m * t) / threads),
+        hi: Math.floor((m * (t + 1)) / threads),
+      };
+      return piscina.run(task);
+    }),
+  );
 }

@@ -1,13 +1,16 @@
 // Peak memory: each operation once in a fresh Node process, whose peak resident set
 // (process.resourceUsage().maxRSS) is compared with the operation's data — inputs plus output
 // — against the target: peak RSS ≤ 1.5 × data + 64 MiB.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { corpusFiles } from './wordcount.js';
 import type { SuiteOptions } from '../options.js';
+
+const execFileAsync = promisify(execFile);
 
 const MiB = 2 ** 20;
 
@@ -36,7 +39,14 @@ function cases(sizes: number[] | undefined): { name: string; script: string; dat
       name: `wordCount of ${files.length} files (SpamAssassin ×4)`,
       script: `const { readFileSync } = await import('node:fs');
         await pool.wordCount({ files: JSON.parse(readFileSync(${JSON.stringify(list)}, 'utf8')) });`,
-      dataBytes: Number(execFileSync('du', ['-cb', ...new Set(files)], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split('\t')[0]) * 4,
+      dataBytes:
+        Number(
+          execFileSync('du', ['-cb', ...new Set(files)], { encoding: 'utf8' })
+            .trim()
+            .split('\n')
+            .at(-1)!
+            .split('\t')[0],
+        ) * 4,
     },
   ];
 }
@@ -53,7 +63,11 @@ export async function memory({ workers, sizes }: SuiteOptions): Promise<void> {
       ${script}
       await pool.close();
       console.log(process.resourceUsage().maxRSS * 1024);`;
-    const peak = Number(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim());
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', source], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const peak = Number(stdout.trim());
     const limit = 1.5 * dataBytes + 64 * MiB;
     const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
     console.log(`| ${name} | ${mib(dataBytes)} | ${mib(peak)} | ${mib(limit)} | ${peak <= limit ? 'yes' : 'no'} |`);

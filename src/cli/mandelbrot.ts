@@ -20,28 +20,51 @@ ${RUN_FLAGS_HELP}`;
 
 const VIEWS = {
   full: { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
-  seahorse: { xmin: -0.743643887 - 5e-6, xmax: -0.743643887 + 5e-6, ymin: 0.131825904 - 5e-6, ymax: 0.131825904 + 5e-6, maxIter: 5000 },
+  seahorse: {
+    xmin: -0.743643887 - 5e-6,
+    xmax: -0.743643887 + 5e-6,
+    ymin: 0.131825904 - 5e-6,
+    ymax: 0.131825904 + 5e-6,
+    maxIter: 5000,
+  },
 };
 
 export async function runMandelbrot(args: string[]): Promise<void> {
   const flags = parseCommand(args, {
-    ...RUN_FLAGS, size: { type: 'string' }, 'max-iter': { type: 'string' }, view: { type: 'string' },
-    kernel: { type: 'string' }, out: { type: 'string' },
+    ...RUN_FLAGS,
+    size: { type: 'string' },
+    'max-iter': { type: 'string' },
+    view: { type: 'string' },
+    kernel: { type: 'string' },
+    out: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
   const viewName = flags.view ?? 'full';
-  if (viewName !== 'full' && viewName !== 'seahorse') throw new UsageError(`--view must be full or seahorse (got '${viewName}')`);
+  if (viewName !== 'full' && viewName !== 'seahorse')
+    throw new UsageError(`--view must be full or seahorse (got '${viewName}')`);
   const size = positiveInteger(flags.size, 'size') ?? 1024;
   const view = { ...VIEWS[viewName], width: size, height: size };
   const maxIter = positiveInteger(flags['max-iter'], 'max-iter') ?? view.maxIter;
   await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
   const bar = progressBar('rows');
-  const result = await pool.mandelbrot({
-    ...view, maxIter, ...runOptions(flags), kernel: flags.kernel as 'simd' | 'scalar' | undefined, onProgress: bar.onProgress,
-  }).finally(() => bar.stop());
+  const result = await pool
+    .mandelbrot({
+      ...view,
+      maxIter,
+      ...runOptions(flags),
+      kernel: flags.kernel as 'simd' | 'scalar' | undefined,
+      onProgress: bar.onProgress,
+    })
+    .finally(() => bar.stop());
   if (flags.out) await writeFile(flags.out, mandelbrotPng(result, maxIter));
   if (flags.json) {
-    console.log(JSON.stringify({ width: result.width, height: result.height, maxIter, stats: result.stats, out: flags.out }, null, 2));
+    console.log(
+      JSON.stringify(
+        { width: result.width, height: result.height, maxIter, stats: result.stats, out: flags.out },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(`mandelbrot ${size}² (${viewName} view, maxIter ${maxIter}): ${summary(result.stats)}`);

@@ -15,7 +15,12 @@ ${RUN_FLAGS_HELP}`;
 
 export async function runMatmul(args: string[]): Promise<void> {
   const flags = parseCommand(args, {
-    ...RUN_FLAGS, n: { type: 'string' }, m: { type: 'string' }, k: { type: 'string' }, dtype: { type: 'string' }, repeat: { type: 'string' },
+    ...RUN_FLAGS,
+    n: { type: 'string' },
+    m: { type: 'string' },
+    k: { type: 'string' },
+    dtype: { type: 'string' },
+    repeat: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
   const n = positiveInteger(flags.n, 'n') ?? 1024;
@@ -39,7 +44,9 @@ export async function runMatmul(args: string[]): Promise<void> {
     console.log(JSON.stringify({ m, n, k, dtype, medianMs: median.ms, gflops, stats: median.stats }, null, 2));
     return;
   }
-  console.log(`matmul ${m}×${k} by ${k}×${n} ${dtype}: median ${median.ms.toFixed(2)} ms of ${repeat}, ${gflops.toFixed(2)} GFLOP/s`);
+  console.log(
+    `matmul ${m}×${k} by ${k}×${n} ${dtype}: median ${median.ms.toFixed(2)} ms of ${repeat}, ${gflops.toFixed(2)} GFLOP/s`,
+  );
   console.log(`  ${summary(median.stats)}`);
   console.table(workerRows(median.stats));
 }

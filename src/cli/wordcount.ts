@@ -22,15 +22,33 @@ export async function runWordCount(args: string[]): Promise<void> {
   await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
   const bar = progressBar('segments');
   const start = performance.now();
-  const result = await pool.wordCount({ files }, { ...runOptions(flags), onProgress: bar.onProgress }).finally(() => bar.stop());
+  const result = await pool
+    .wordCount({ files }, { ...runOptions(flags), onProgress: bar.onProgress })
+    .finally(() => bar.stop());
   const ms = performance.now() - start;
   const bytes = await totalBytes(files);
   if (flags.json) {
-    console.log(JSON.stringify({ files: files.length, bytes, ms, totalWords: result.totalWords, distinct: result.counts.size, top: result.top(top), stats: result.stats }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          files: files.length,
+          bytes,
+          ms,
+          totalWords: result.totalWords,
+          distinct: result.counts.size,
+          top: result.top(top),
+          stats: result.stats,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
-  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
-    `${ms.toFixed(0)} ms (${(bytes / 1e3 / ms).toFixed(1)} MB/s)`);
+  console.log(
+    `${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
+      `${ms.toFixed(0)} ms (${(bytes / 1e3 / ms).toFixed(1)} MB/s)`,
+  );
   console.log(`  map step: ${summary(result.stats)}`);
   console.table(result.top(top).map(([word, count]) => ({ word, count })));
 }
@@ -42,7 +60,10 @@ async function expand(path: string): Promise<string[]> {
   });
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath ?? entry.path, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
 }
 
 /** The total size of some files, in bytes. */

@@ -47,7 +47,8 @@ export class SharedArena {
   alloc(bytes: number): number {
     const offset = this.#next;
     const end = offset + bytes;
-    if (end > this.limit) throw rangeError('maxMemory', `at least ${end} bytes for this operation (createPool({ maxMemory }))`, this.limit);
+    if (end > this.limit)
+      throw rangeError('maxMemory', `at least ${end} bytes for this operation (createPool({ maxMemory }))`, this.limit);
     const size = this.memory.buffer.byteLength;
     if (end > size) this.memory.grow(Math.ceil((end - size) / PAGE_BYTES));
     this.#next = alignUp(end);

@@ -14,7 +14,10 @@ export class ControlBlock {
   readonly #i32: Int32Array;
   readonly #f64: Float64Array;
 
-  constructor(memory: WebAssembly.Memory, readonly layout: Layout) {
+  constructor(
+    memory: WebAssembly.Memory,
+    readonly layout: Layout,
+  ) {
     this.#i32 = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);
     this.#f64 = new Float64Array(memory.buffer, 0, layout.CONTROL_BYTES / 8);
   }

@@ -6,7 +6,11 @@ import { rangeError, typeError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import {
-  parallelFor, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  parallelFor,
+  RUN_OPTION_NAMES,
+  validateRunOptions,
+  type RunOptions,
+  type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
@@ -49,8 +53,12 @@ interface ValidatedMandelbrot extends MandelbrotView {
   run: ValidatedRunOptions;
 }
 
-export function validateMandelbrot(value: unknown, limits: { poolSize: number; capacity: number }): ValidatedMandelbrot {
-  if (value === undefined) throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
+export function validateMandelbrot(
+  value: unknown,
+  limits: { poolSize: number; capacity: number },
+): ValidatedMandelbrot {
+  if (value === undefined)
+    throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
@@ -58,8 +66,11 @@ export function validateMandelbrot(value: unknown, limits: { poolSize: number; c
   // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
   const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
   if (bytes > limits.capacity) {
-    throw rangeError('options.width', `such that ${options.trace === true ? 'the image and its trace fit' : 'width × height × 4 bytes fits'} the pool's maxMemory (${limits.capacity} bytes free)`,
-      `${width} × ${height}`);
+    throw rangeError(
+      'options.width',
+      `such that ${options.trace === true ? 'the image and its trace fit' : 'width × height × 4 bytes fits'} the pool's maxMemory (${limits.capacity} bytes free)`,
+      `${width} × ${height}`,
+    );
   }
   const xmin = finiteNumber(options.xmin, 'options.xmin');
   const xmax = finiteNumber(options.xmax, 'options.xmax');
@@ -68,9 +79,15 @@ export function validateMandelbrot(value: unknown, limits: { poolSize: number; c
   if (!(xmin < xmax)) throw rangeError('options.xmax', `greater than options.xmin (${xmin})`, xmax);
   if (!(ymin < ymax)) throw rangeError('options.ymax', `greater than options.ymin (${ymin})`, ymax);
   return {
-    width, height, xmin, xmax, ymin, ymax,
+    width,
+    height,
+    xmin,
+    xmax,
+    ymin,
+    ymax,
     maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
-    kernel: options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
+    kernel:
+      options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
   };
 }
@@ -80,15 +97,20 @@ export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise
   const { width, height } = view;
   const pixels = width * height;
   const out = arena.alloc(pixels * 4);
-  const kernel = view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
+  const kernel =
+    view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
   const dy = (view.ymax - view.ymin) / height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
-  const stats = await parallelFor(turn, {
-    kernel,
-    n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-    i32: [out, width, view.maxIter],
-    f64: [view.xmin, view.ymax, dx, dy],
-  }, run);
+  const stats = await parallelFor(
+    turn,
+    {
+      kernel,
+      n: pixels === 0 ? 0 : height, // rows of no pixels are no work
+      i32: [out, width, view.maxIter],
+      f64: [view.xmin, view.ymax, dx, dy],
+    },
+    run,
+  );
   return { width, height, data: SharedArena.copyOut(arena.u32(out, pixels)), stats };
 }

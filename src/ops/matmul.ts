@@ -7,7 +7,13 @@ import type { Layout } from '../memory/layout.js';
 import { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import {
-  auxiliaryRun, parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  auxiliaryRun,
+  parallelFor,
+  runOnCaller,
+  RUN_OPTION_NAMES,
+  validateRunOptions,
+  type RunOptions,
+  type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
@@ -58,10 +64,16 @@ export function validateMatmul(
   knownKeys(bag, 'options', RUN_OPTION_NAMES);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce((sum, size) => sum + size, 0);
+  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce(
+    (sum, size) => sum + size,
+    0,
+  );
   if (bytes > limits.capacity) {
-    throw rangeError('a', `small enough that A, B, C and the packing buffers fit the pool's maxMemory (${limits.capacity} bytes free)`,
-      `a product needing ${bytes} bytes`);
+    throw rangeError(
+      'a',
+      `small enough that A, B, C and the packing buffers fit the pool's maxMemory (${limits.capacity} bytes free)`,
+      `a product needing ${bytes} bytes`,
+    );
   }
   return { a: left, b: right, bytesPerElement, run };
 }
@@ -75,7 +87,11 @@ function matrix(value: unknown, name: string): Matrix {
     throw typeError(`${name}.data`, 'a Float64Array or a Float32Array', data);
   }
   if (data.length !== (rows as number) * (cols as number)) {
-    throw rangeError(`${name}.data`, `of length ${name}.rows × ${name}.cols = ${(rows as number) * (cols as number)}`, `length ${data.length}`);
+    throw rangeError(
+      `${name}.data`,
+      `of length ${name}.rows × ${name}.cols = ${(rows as number) * (cols as number)}`,
+      `length ${data.length}`,
+    );
   }
   return { rows: rows as number, cols: cols as number, data };
 }
@@ -93,9 +109,19 @@ function isThin(m: number, n: number, k: number): boolean {
 }
 
 export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
-  const { arena, control: { layout } } = turn;
+  const {
+    arena,
+    control: { layout },
+  } = turn;
   const [m, k, n] = [a.rows, a.cols, b.cols];
-  const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(m, n, k, bytesPerElement, run.workers, layout);
+  const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(
+    m,
+    n,
+    k,
+    bytesPerElement,
+    run.workers,
+    layout,
+  );
   const regions = [aBytes, bBytes, cBytes, packedBytes, scratchBytes].map((bytes) => arena.alloc(bytes!));
   const [aAt, bAt, cAt, packedAt, scratchAt] = regions as [number, number, number, number, number];
   const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);

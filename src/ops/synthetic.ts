@@ -13,7 +13,11 @@ export function markRun(pool: Pool, n: number, options: Record<string, unknown> 
     const owners = turn.arena.alloc(4 * n);
     turn.arena.u32(counts, n).fill(0);
     const stats = await run({ kernel: turn.control.layout.KERNEL_MARK, n, i32: [counts, owners] });
-    return { stats, counts: SharedArena.copyOut(turn.arena.u32(counts, n)), owners: SharedArena.copyOut(turn.arena.i32(owners, n)) };
+    return {
+      stats,
+      counts: SharedArena.copyOut(turn.arena.u32(counts, n)),
+      owners: SharedArena.copyOut(turn.arena.i32(owners, n)),
+    };
   });
 }
 
@@ -30,7 +34,9 @@ export function spinRun(pool: Pool, cost: ArrayLike<number>, options: Record<str
 
 /** Runs `fault` over [0, n) with the static schedule; it traps at index `at`. */
 export function faultRun(pool: Pool, n: number, at: number) {
-  return runSynthetic(pool, { schedule: 'static' }, (turn, run) => run({ kernel: turn.control.layout.KERNEL_FAULT, n, i32: [at] }));
+  return runSynthetic(pool, { schedule: 'static' }, (turn, run) =>
+    run({ kernel: turn.control.layout.KERNEL_FAULT, n, i32: [at] }),
+  );
 }
 
 function runSynthetic<T>(

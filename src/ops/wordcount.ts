@@ -8,7 +8,13 @@ import type { SharedArena } from '../memory/arena.js';
 import type { Turn } from '../pool/pool.js';
 import { FILE_STATUS } from '../pool/read-files.js';
 import {
-  auxiliaryRun, parallelFor, runOnCaller, RUN_OPTION_NAMES, validateRunOptions, type RunOptions, type ValidatedRunOptions,
+  auxiliaryRun,
+  parallelFor,
+  runOnCaller,
+  RUN_OPTION_NAMES,
+  validateRunOptions,
+  type RunOptions,
+  type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
@@ -60,7 +66,8 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
   if (input !== null && typeof input === 'object' && Array.isArray((input as { files?: unknown }).files)) {
     const files = (input as { files: unknown[] }).files;
     for (let i = 0; i < files.length; i++) {
-      if (typeof files[i] !== 'string' || files[i] === '') throw typeError(`input.files[${i}]`, 'a non-empty path string', files[i]);
+      if (typeof files[i] !== 'string' || files[i] === '')
+        throw typeError(`input.files[${i}]`, 'a non-empty path string', files[i]);
     }
     return { documents: undefined, files: files as string[], run };
   }
@@ -68,10 +75,20 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
 }
 
 export async function wordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
-  const { arena, control: { layout } } = turn;
-  const { text, total, starts, sizes, readStats } = documents ? placeDocuments(arena, documents) : await readAll(turn, files!, run);
+  const {
+    arena,
+    control: { layout },
+  } = turn;
+  const { text, total, starts, sizes, readStats } = documents
+    ? placeDocuments(arena, documents)
+    : await readAll(turn, files!, run);
 
-  const segments = planSegments(arena.u8(text, total), starts, sizes, Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, Math.ceil(total / (run.workers * 16)))));
+  const segments = planSegments(
+    arena.u8(text, total),
+    starts,
+    sizes,
+    Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, Math.ceil(total / (run.workers * 16)))),
+  );
   const segmentTable = arena.alloc(segments.length * 4);
   arena.u32(segmentTable, segments.length).set(segments);
   const bitmap = arena.alloc(0x110000 / 8);
@@ -87,14 +104,22 @@ export async function wordCount(turn: Turn, { documents, files, run }: Validated
   while (largest > 1024 && !fits(largest)) largest /= 2;
   for (; ; largest *= 2) {
     if (!fits(largest)) {
-      throw rangeError('input', "text whose distinct words' hash tables fit the pool's maxMemory", `${total} bytes of text`);
+      throw rangeError(
+        'input',
+        "text whose distinct words' hash tables fit the pool's maxMemory",
+        `${total} bytes of text`,
+      );
     }
     const mark = arena.mark();
     const maps = arena.alloc(run.workers * largest * 2 * ENTRY_BYTES);
     arena.u8(flags, 16).fill(0);
     arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
     const args = [text, segmentTable, bitmap, maps, largest, flags, 0, 0, 0, run.workers, flags + 8, mapStates];
-    const stats = await parallelFor(turn, { kernel: layout.KERNEL_COUNT_WORDS, n: segments.length / 2, i32: args }, { ...run, chunk: run.chunk ?? 1 });
+    const stats = await parallelFor(
+      turn,
+      { kernel: layout.KERNEL_COUNT_WORDS, n: segments.length / 2, i32: args },
+      { ...run, chunk: run.chunk ?? 1 },
+    );
     if (arena.i32(flags, 1)[0] !== 0) {
       arena.release(mark);
       continue;
@@ -118,7 +143,10 @@ interface PlacedText {
 /** Encodes string documents as UTF-8, one after another, into the shared memory. */
 function placeDocuments(arena: SharedArena, documents: readonly string[]): PlacedText {
   const sizes = documents.map((document) => Buffer.byteLength(document));
-  const total = checkTextSize(arena, sizes.reduce((sum, size) => sum + size, 0));
+  const total = checkTextSize(
+    arena,
+    sizes.reduce((sum, size) => sum + size, 0),
+  );
   const text = arena.alloc(total);
   const starts = offsets(sizes);
   const bytes = arena.u8(text, total);
@@ -129,12 +157,16 @@ function placeDocuments(arena: SharedArena, documents: readonly string[]): Place
 
 function checkTextSize(arena: SharedArena, total: number): number {
   const limit = Math.min(MAX_TEXT, arena.capacity);
-  if (total > limit) throw rangeError('input', `at most ${limit} bytes of text for this pool's maxMemory`, `${total} bytes`);
+  if (total > limit)
+    throw rangeError('input', `at most ${limit} bytes of text for this pool's maxMemory`, `${total} bytes`);
   return total;
 }
 
 async function reduce(turn: Turn, mapArgs: number[], entries: number, run: ValidatedRunOptions) {
-  const { arena, control: { layout } } = turn;
+  const {
+    arena,
+    control: { layout },
+  } = turn;
   const count = run.workers;
   const overflow = mapArgs[5]!;
   const partitionStates = arena.alloc(STATE_BYTES * count);
@@ -150,8 +182,13 @@ async function reduce(turn: Turn, mapArgs: number[], entries: number, run: Valid
     args[9] = run.workers; // the map tables to merge
     args[11] = partitionStates;
     args[12] = mapArgs[11]!;
-    const stats = await parallelFor(turn, { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args }, auxiliaryRun(run, 'dynamic'));
-    if (arena.i32(overflow, 1)[0] === 0) return { partitions, capacity, count, stats, lineBytes: stateTotal(arena, partitionStates, count, 2) };
+    const stats = await parallelFor(
+      turn,
+      { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args },
+      auxiliaryRun(run, 'dynamic'),
+    );
+    if (arena.i32(overflow, 1)[0] === 0)
+      return { partitions, capacity, count, stats, lineBytes: stateTotal(arena, partitionStates, count, 2) };
     arena.release(mark);
   }
 }
@@ -167,7 +204,11 @@ function stateTotal(arena: SharedArena, states: number, count: number, field: nu
 function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOptions): Promise<RunStats> {
   const { layout } = turn.control;
   const blocks = Math.ceil(bytes / layout.ZERO_BLOCK);
-  return parallelFor(turn, { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] }, auxiliaryRun(run, 'static'));
+  return parallelFor(
+    turn,
+    { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] },
+    auxiliaryRun(run, 'static'),
+  );
 }
 
 /** Builds the result map: the gather kernel lays the distinct words out as lines, one
@@ -180,7 +221,10 @@ function collect(
   entries: number,
   run: ValidatedRunOptions,
 ): Map<string, number> {
-  const { arena, control: { layout } } = turn;
+  const {
+    arena,
+    control: { layout },
+  } = turn;
   const bytes = arena.alloc(reduced.lineBytes);
   const countsAt = arena.alloc(4 * entries);
   const written = arena.alloc(4);
@@ -225,7 +269,7 @@ export function compareCodePoints(a: string, b: string): number {
     i += x > 0xffff ? 2 : 1;
     j += y > 0xffff ? 2 : 1;
   }
-  return (a.length - i) - (b.length - j);
+  return a.length - i - (b.length - j);
 }
 
 function offsets(sizes: number[]): number[] {
@@ -265,14 +309,20 @@ function nextPowerOfTwo(value: number): number {
 /** The workers measure the files (any failure rejects, naming the file, before the text is
  * touched), then read them into one region, each file after the one before. */
 async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<PlacedText> {
-  const { arena, control: { layout } } = turn;
+  const {
+    arena,
+    control: { layout },
+  } = turn;
   const encoder = new TextEncoder();
   const paths = files.map((file) => encoder.encode(file));
   const table = arena.alloc(files.length * 16);
   const status = arena.alloc(files.length * 4);
   const pathBytes = arena.alloc(paths.reduce((sum, path) => sum + path.length, 0));
   const entries = arena.u32(table, files.length * 4);
-  const pathView = arena.u8(pathBytes, paths.reduce((sum, path) => sum + path.length, 0));
+  const pathView = arena.u8(
+    pathBytes,
+    paths.reduce((sum, path) => sum + path.length, 0),
+  );
   let at = 0;
   paths.forEach((path, i) => {
     pathView.set(path, at);
@@ -283,13 +333,20 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
   await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: [table, status] }, perFile);
   throwForFailedFile(arena.i32(status, files.length), files);
   const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);
-  const total = checkTextSize(arena, sizes.reduce((sum, size) => sum + size, 0));
+  const total = checkTextSize(
+    arena,
+    sizes.reduce((sum, size) => sum + size, 0),
+  );
   const text = arena.alloc(total);
   const starts = offsets(sizes);
   // A fresh view: allocating the text may have grown the memory.
   const grownEntries = arena.u32(table, files.length * 4);
   starts.forEach((start, i) => (grownEntries[4 * i + 2] = text + start));
-  const readStats = await parallelFor(turn, { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: [table, status] }, perFile);
+  const readStats = await parallelFor(
+    turn,
+    { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: [table, status] },
+    perFile,
+  );
   throwForFailedFile(arena.i32(status, files.length), files);
   return { text, total, starts, sizes, readStats };
 }
@@ -297,6 +354,10 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
 function throwForFailedFile(outcomes: Int32Array, files: readonly string[]): void {
   const failed = outcomes.findIndex((outcome) => outcome !== 0);
   if (failed >= 0) {
-    throw typeError(`input.files[${failed}]`, `a readable file (${JSON.stringify(files[failed])}: ${FILE_STATUS[outcomes[failed]!]})`, files[failed]);
+    throw typeError(
+      `input.files[${failed}]`,
+      `a readable file (${JSON.stringify(files[failed])}: ${FILE_STATUS[outcomes[failed]!]})`,
+      files[failed],
+    );
   }
 }

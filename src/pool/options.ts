@@ -27,11 +27,13 @@ const DEFAULT_MAX_MEMORY = 2 ** 31;
 export function validatePoolOptions(value: unknown): ValidatedPoolOptions {
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', ['workers', 'maxMemory']);
-  const workers = options.workers === undefined
-    ? Math.min(availableParallelism(), MAX_WORKERS)
-    : integerIn(options.workers, 'options.workers', 1, MAX_WORKERS);
-  const maxMemory = options.maxMemory === undefined
-    ? DEFAULT_MAX_MEMORY
-    : integerIn(options.maxMemory, 'options.maxMemory', MIN_MEMORY, MAX_MEMORY);
+  const workers =
+    options.workers === undefined
+      ? Math.min(availableParallelism(), MAX_WORKERS)
+      : integerIn(options.workers, 'options.workers', 1, MAX_WORKERS);
+  const maxMemory =
+    options.maxMemory === undefined
+      ? DEFAULT_MAX_MEMORY
+      : integerIn(options.maxMemory, 'options.maxMemory', MIN_MEMORY, MAX_MEMORY);
   return { workers, maxMemoryPages: Math.ceil(maxMemory / PAGE_BYTES) };
 }

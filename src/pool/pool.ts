@@ -9,7 +9,13 @@ import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../me
 import type { RunContext } from '../schedule/parallel-for.js';
 import { hello, type HelloReply } from '../ops/hello.js';
 import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
-import { validateWordCount, wordCount, type WordCountInput, type WordCountOptions, type WordCountResult } from '../ops/wordcount.js';
+import {
+  validateWordCount,
+  wordCount,
+  type WordCountInput,
+  type WordCountOptions,
+  type WordCountResult,
+} from '../ops/wordcount.js';
 import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
@@ -111,12 +117,19 @@ export class Pool {
   /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
    * Default schedule `dynamic`, chunk 1 row. */
   mandelbrot(options: MandelbrotOptions): Promise<MandelbrotResult> {
-    return this.#operation(() => validateMandelbrot(options, this.#limits()), (turn, view) => mandelbrot(turn, view));
+    return this.#operation(
+      () => validateMandelbrot(options, this.#limits()),
+      (turn, view) => mandelbrot(turn, view),
+    );
   }
 
   /** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
    * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
-  matmul<D extends Float64Array | Float32Array>(a: Matrix<D>, b: Matrix<D>, options?: MatmulOptions): Promise<MatmulResult<D>> {
+  matmul<D extends Float64Array | Float32Array>(
+    a: Matrix<D>,
+    b: Matrix<D>,
+    options?: MatmulOptions,
+  ): Promise<MatmulResult<D>> {
     return this.#operation(
       () => validateMatmul(a, b, options, { ...this.#limits(), layout: this.#control.layout }),
       (turn, validated) => matmul(turn, validated) as Promise<MatmulResult<D>>,
@@ -127,7 +140,10 @@ export class Pool {
    * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
    * `dynamic`, chunk 1 segment (about 1 MiB of text). */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
-    return this.#operation(() => validateWordCount(input, options, this.#limits()), (turn, validated) => wordCount(turn, validated));
+    return this.#operation(
+      () => validateWordCount(input, options, this.#limits()),
+      (turn, validated) => wordCount(turn, validated),
+    );
   }
 
   /** Validates synchronously (so bad input is refused before anything is queued), then

@@ -9,7 +9,14 @@ import type { Layout } from '../memory/layout.js';
 
 /** Per-file outcome, written by the worker that read it. */
 export const FILE_STATUS = [
-  'ok', 'ENOENT', 'EACCES', 'EISDIR', 'unreadable', 'changed size while being read', 'not a regular file', 'larger than 4 GiB',
+  'ok',
+  'ENOENT',
+  'EACCES',
+  'EISDIR',
+  'unreadable',
+  'changed size while being read',
+  'not a regular file',
+  'larger than 4 GiB',
 ] as const;
 
 /** Writes each file's size into its table entry. */
@@ -29,7 +36,9 @@ export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number
 
 /** Reads each file into the region its table entry names. */
 export function readFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
-  forEachFile(memory, layout, lo, hi, (path, entry, words, bytes) => readInto(path, bytes, words[entry + 2]!, words[entry + 3]!));
+  forEachFile(memory, layout, lo, hi, (path, entry, words, bytes) =>
+    readInto(path, bytes, words[entry + 2]!, words[entry + 3]!),
+  );
 }
 
 function forEachFile(
@@ -46,7 +55,8 @@ function forEachFile(
   const decoder = new TextDecoder();
   for (let file = lo; file < hi; file++) {
     const entry = table + 4 * file;
-    const path = decoder.decode(bytes.slice(words[entry]!, words[entry]! + words[entry + 1]!));
+    const start = words[entry]!;
+    const path = decoder.decode(bytes.slice(start, start + words[entry + 1]!));
     words[status + file] = visit(path, entry, words, bytes);
   }
 }

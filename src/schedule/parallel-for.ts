@@ -47,12 +47,16 @@ export function validateRunOptions(
   defaultSchedule: Schedule,
 ): ValidatedRunOptions {
   return {
-    schedule: options.schedule === undefined ? defaultSchedule : oneOf(options.schedule, `${argument}.schedule`, SCHEDULES),
+    schedule:
+      options.schedule === undefined ? defaultSchedule : oneOf(options.schedule, `${argument}.schedule`, SCHEDULES),
     chunk: options.chunk === undefined ? undefined : integerIn(options.chunk, `${argument}.chunk`, 1, MAX_INDEX),
     signal: abortSignal(options.signal, `${argument}.signal`),
     trace: options.trace === undefined ? false : booleanArg(options.trace, `${argument}.trace`),
     workers: options.workers === undefined ? poolSize : integerIn(options.workers, `${argument}.workers`, 1, poolSize),
-    onProgress: options.onProgress === undefined ? undefined : callback<(done: number, total: number) => void>(options.onProgress, `${argument}.onProgress`),
+    onProgress:
+      options.onProgress === undefined
+        ? undefined
+        : callback<(done: number, total: number) => void>(options.onProgress, `${argument}.onProgress`),
   };
 }
 
@@ -107,7 +111,11 @@ export function defaultChunk(schedule: Schedule, n: number, workers: number): nu
   return Math.max(1, Math.ceil(n / (workers * 64)));
 }
 
-export async function parallelFor(context: RunContext, call: KernelCall, options: ValidatedRunOptions): Promise<RunStats> {
+export async function parallelFor(
+  context: RunContext,
+  call: KernelCall,
+  options: ValidatedRunOptions,
+): Promise<RunStats> {
   const { control, doorbell, arena } = context;
   const { layout } = control;
   const { schedule, signal, workers } = options;
@@ -158,7 +166,17 @@ export function runOnCaller(context: RunContext, call: KernelCall, options: Vali
   const wallMs = performance.now() - start;
   options.onProgress?.(call.n, call.n);
   const caller = { rank: 0, busyMs: wallMs, chunks: call.n > 0 ? 1 : 0, items: call.n, stealAttempts: 0, steals: 0 };
-  return { schedule: 'static', chunk: Math.max(1, call.n), workers: 1, n: call.n, wallMs, imbalance: 1, efficiency: 1, perWorker: [caller], onCaller: true };
+  return {
+    schedule: 'static',
+    chunk: Math.max(1, call.n),
+    workers: 1,
+    n: call.n,
+    wallMs,
+    imbalance: 1,
+    efficiency: 1,
+    perWorker: [caller],
+    onCaller: true,
+  };
 }
 
 function writeArguments(control: ControlBlock, call: KernelCall): void {
@@ -172,11 +190,17 @@ const PROGRESS_MS = 100;
 /** Calls `onProgress` every PROGRESS_MS with the items the workers have done. If it throws,
  * it is not called again and its error is kept for the run to rethrow: an exception escaping
  * a timer would end the process. */
-function reportProgress(control: ControlBlock, workers: number, n: number, onProgress: (done: number, total: number) => void) {
+function reportProgress(
+  control: ControlBlock,
+  workers: number,
+  n: number,
+  onProgress: (done: number, total: number) => void,
+) {
   const progress: { timer: ReturnType<typeof setInterval>; error?: { thrown: unknown } } = {
     timer: setInterval(() => {
       let done = 0;
-      for (let rank = 0; rank < workers; rank++) done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
+      for (let rank = 0; rank < workers; rank++)
+        done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
       try {
         onProgress(done, n);
       } catch (thrown) {

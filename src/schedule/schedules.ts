@@ -18,11 +18,16 @@ export type Schedule = (typeof SCHEDULES)[number];
 export function scheduleId(control: ControlBlock, schedule: Schedule): number {
   const { layout } = control;
   switch (schedule) {
-    case 'static': return layout.SCHEDULE_STATIC;
-    case 'cyclic': return layout.SCHEDULE_CYCLIC;
-    case 'dynamic': return layout.SCHEDULE_DYNAMIC;
-    case 'guided': return layout.SCHEDULE_GUIDED;
-    case 'stealing': return layout.SCHEDULE_STEALING;
+    case 'static':
+      return layout.SCHEDULE_STATIC;
+    case 'cyclic':
+      return layout.SCHEDULE_CYCLIC;
+    case 'dynamic':
+      return layout.SCHEDULE_DYNAMIC;
+    case 'guided':
+      return layout.SCHEDULE_GUIDED;
+    case 'stealing':
+      return layout.SCHEDULE_STEALING;
   }
 }
 
@@ -47,10 +52,13 @@ export function prepareSchedule(control: ControlBlock, schedule: Schedule, n: nu
  * item, which bounds `stealing`, whose chunk count depends on the steals. */
 export function maxChunks(schedule: Schedule, n: number, chunk: number, workers: number): number {
   switch (schedule) {
-    case 'static': return Math.min(n, workers * Math.ceil(Math.ceil(n / workers) / chunk));
+    case 'static':
+      return Math.min(n, workers * Math.ceil(Math.ceil(n / workers) / chunk));
     case 'cyclic':
     case 'dynamic':
-    case 'guided': return Math.ceil(n / chunk);
-    case 'stealing': return n;
+    case 'guided':
+      return Math.ceil(n / chunk);
+    case 'stealing':
+      return n;
   }
 }

@@ -13,7 +13,12 @@ export interface Simulation {
   makespan: number;
 }
 
-export function simulateSchedule(schedule: Schedule, costs: ArrayLike<number>, workers: number, chunk: number): Simulation {
+export function simulateSchedule(
+  schedule: Schedule,
+  costs: ArrayLike<number>,
+  workers: number,
+  chunk: number,
+): Simulation {
   const busy = simulators[schedule](costs, workers, chunk);
   const total = busy.reduce((sum, value) => sum + value, 0);
   const makespan = Math.max(...busy);
@@ -62,7 +67,8 @@ const simulators: Record<Schedule, Simulator> = {
       let victim = -1;
       for (let other = 0; other < workers; other++) {
         const size = ranges[other]!.hi - ranges[other]!.lo;
-        if (other !== rank && size >= 2 && (victim < 0 || size > ranges[victim]!.hi - ranges[victim]!.lo)) victim = other;
+        if (other !== rank && size >= 2 && (victim < 0 || size > ranges[victim]!.hi - ranges[victim]!.lo))
+          victim = other;
       }
       if (victim < 0) {
         done[rank] = true;
