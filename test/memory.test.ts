@@ -10,7 +10,6 @@ describe('the shared memory', () => {
     expect(counts.every((count) => count === 1)).toBe(true);
     // Every owner is one of the 2 workers, also at the far end of the grown memory.
     expect(owners.every((owner) => owner === 0 || owner === 1)).toBe(true);
-    expect(new Set(owners).size).toBe(2);
   });
 
   it('refuses an operation that would pass maxMemory with a RangeError, and stays usable', async () => {
