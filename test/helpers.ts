@@ -19,7 +19,8 @@ export function poolsOfSizes(sizes: readonly number[], options: Omit<PoolOptions
   return pools;
 }
 
-/** An index into a list of pools, for fast-check properties. */
+/** An index into a list of pools, for fast-check properties: made inside a test, once the
+ * pools have started (an empty list fails at once). */
 export const poolIndex = (pools: readonly unknown[] | number): fc.Arbitrary<number> =>
   fc.nat({ max: (typeof pools === 'number' ? pools : pools.length) - 1 });
 

@@ -2,7 +2,7 @@
 // exactly once, by the worker the schedule's rule names where the rule is deterministic.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SCHEDULES, type ChunkRecord, type Pool, type Schedule } from 'parwasm';
+import { SCHEDULES, type ChunkRecord, type Schedule } from 'parwasm';
 import { markRun, spinRun } from 'parwasm/internal';
 import { poolsOfSizes } from './helpers.js';
 
