@@ -15,7 +15,13 @@ export function poolsOfSizes(sizes: readonly number[], options: Omit<PoolOptions
   beforeAll(async () => {
     pools.push(...(await Promise.all(sizes.map((workers) => createPool({ ...options, workers })))));
   });
-  afterAll(() => Promise.all(pools.splice(0).map((pool) => pool.close())));
+  afterAll(() =>
+    settlesWithin(
+      Promise.all(pools.splice(0).map((pool) => pool.close())),
+      10_000,
+      `closing the pools of ${sizes.join(', ')} workers`,
+    ),
+  );
   return pools;
 }
 
