@@ -41,7 +41,13 @@ export function costHistogram(counts: Uint32Array, maxIter: number): TopLevelSpe
     encoding: {
       x: { field: 'lo', type: 'quantitative', bin: { binned: true }, title: 'Escape count (iterations)' },
       x2: { field: 'hi' },
-      y: { field: 'count', type: 'quantitative', scale: { type: 'log' }, stack: null, title: 'Pixels (count, log scale)' },
+      y: {
+        field: 'count',
+        type: 'quantitative',
+        scale: { type: 'log' },
+        stack: null,
+        title: 'Pixels (count, log scale)',
+      },
     },
   };
 }
@@ -87,8 +93,18 @@ export function imbalanceByWorkers(rows: { schedule: string; workers: number; im
     data: { values: rows },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'workers', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Workers (count, log2 scale)' },
-      y: { field: 'imbalance', type: 'quantitative', scale: { zero: false }, title: 'Imbalance (max/mean busy time, ratio)' },
+      x: {
+        field: 'workers',
+        type: 'quantitative',
+        scale: { type: 'log', base: 2 },
+        title: 'Workers (count, log2 scale)',
+      },
+      y: {
+        field: 'imbalance',
+        type: 'quantitative',
+        scale: { zero: false },
+        title: 'Imbalance (max/mean busy time, ratio)',
+      },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
     },
   };

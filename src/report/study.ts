@@ -104,13 +104,10 @@ async function measure(pool: Pool, { view, chunk, predictFor }: ValidatedStudy):
   return { view, pixels: single.data, rows, fit: fitLine(rows), chunk, predicted, measured };
 }
 
-function validateStudy(
-  pool: unknown,
-  view: unknown,
-  options: unknown,
-): ValidatedStudy {
+function validateStudy(pool: unknown, view: unknown, options: unknown): ValidatedStudy {
   if (!(pool instanceof Pool)) throw typeError('pool', 'a Pool from createPool()', pool);
-  if (view === undefined) throw typeError('view', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', view);
+  if (view === undefined)
+    throw typeError('view', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', view);
   const viewBag = optionsObject(view, 'view');
   knownKeys(viewBag, 'view', VIEW_NAMES);
   const checked = validateView(viewBag, 'view');
@@ -151,5 +148,9 @@ export function fitLine(points: { iterations: number; ms: number }[]): Mandelbro
     syy += (ms - meanY) ** 2;
   }
   const slope = sxx > 0 ? sxy / sxx : 0;
-  return { msPerIteration: slope, interceptMs: meanY - slope * meanX, r2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 1 };
+  return {
+    msPerIteration: slope,
+    interceptMs: meanY - slope * meanX,
+    r2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 1,
+  };
 }

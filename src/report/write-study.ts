@@ -2,7 +2,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SCHEDULES } from '../schedule/schedules.js';
-import { busyBySchedule, chunkTimeline, costHistogram, imbalanceByWorkers, renderPng, rowCostScatter } from './charts.js';
+import {
+  busyBySchedule,
+  chunkTimeline,
+  costHistogram,
+  imbalanceByWorkers,
+  renderPng,
+  rowCostScatter,
+} from './charts.js';
 import { mandelbrotPng } from './png.js';
 import type { MandelbrotStudy } from './study.js';
 
@@ -11,7 +18,9 @@ import type { MandelbrotStudy } from './study.js';
 export async function writeStudyReport(study: MandelbrotStudy, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const { view } = study;
-  const widest = study.measured.filter((run) => run.workers === Math.max(...study.measured.map((other) => other.workers)));
+  const widest = study.measured.filter(
+    (run) => run.workers === Math.max(...study.measured.map((other) => other.workers)),
+  );
   const pictures: [string, Promise<Uint8Array> | Uint8Array][] = [
     ['mandelbrot.png', mandelbrotPng({ width: view.width, height: view.height, data: study.pixels }, view.maxIter)],
     ['cost-histogram.png', renderPng(costHistogram(study.pixels, view.maxIter))],
@@ -19,10 +28,15 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
     ['imbalance-predicted.png', renderPng(imbalanceByWorkers(study.predicted))],
   ];
   if (widest.length > 0) {
-    const rows = widest.flatMap((run) => run.perWorker.map(({ rank, busyMs }) => ({ schedule: run.schedule, rank, busyMs })));
+    const rows = widest.flatMap((run) =>
+      run.perWorker.map(({ rank, busyMs }) => ({ schedule: run.schedule, rank, busyMs })),
+    );
     pictures.push(['busy-by-schedule.png', renderPng(busyBySchedule(rows))]);
     for (const run of widest) {
-      pictures.push([`timeline-${run.schedule}.png`, renderPng(chunkTimeline(run.trace, `Chunks per worker over time: ${run.schedule}, ${run.workers} workers`))]);
+      pictures.push([
+        `timeline-${run.schedule}.png`,
+        renderPng(chunkTimeline(run.trace, `Chunks per worker over time: ${run.schedule}, ${run.workers} workers`)),
+      ]);
     }
   }
   const written: string[] = [];
@@ -32,7 +46,13 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
     written.push(path);
   }
   const page = join(dir, 'study.md');
-  await writeFile(page, studyMarkdown(study, pictures.map(([name]) => name)));
+  await writeFile(
+    page,
+    studyMarkdown(
+      study,
+      pictures.map(([name]) => name),
+    ),
+  );
   return [...written, page];
 }
 
@@ -59,7 +79,9 @@ export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): strin
     '',
     `| schedule | ${workerCounts.map((workers) => `${workers} workers`).join(' | ')} |`,
     `|---|${workerCounts.map(() => '---').join('|')}|`,
-    ...SCHEDULES.map((schedule) => `| ${schedule} | ${workerCounts.map((workers) => predicted(schedule, workers)).join(' | ')} |`),
+    ...SCHEDULES.map(
+      (schedule) => `| ${schedule} | ${workerCounts.map((workers) => predicted(schedule, workers)).join(' | ')} |`,
+    ),
     '',
     '![predicted imbalance](imbalance-predicted.png)',
     '',
@@ -67,9 +89,13 @@ export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): strin
     '',
     '| schedule | workers | wall (ms) | imbalance |',
     '|---|---|---|---|',
-    ...study.measured.map((run) => `| ${run.schedule} | ${run.workers} | ${run.wallMs.toFixed(1)} | ${run.imbalance.toFixed(3)} |`),
+    ...study.measured.map(
+      (run) => `| ${run.schedule} | ${run.workers} | ${run.wallMs.toFixed(1)} | ${run.imbalance.toFixed(3)} |`,
+    ),
     '',
-    ...pictures.filter((name) => name.startsWith('busy') || name.startsWith('timeline')).map((name) => `![${name}](${name})`),
+    ...pictures
+      .filter((name) => name.startsWith('busy') || name.startsWith('timeline'))
+      .map((name) => `![${name}](${name})`),
     '',
   ];
   return lines.join('\n');
