@@ -45,5 +45,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
+  // The report commands in an install without the optional chart libraries: say what to install.
+  if (error instanceof Error && error.name === 'MissingDependencyError') {
+    console.error(`parwasm: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
   throw error;
 });

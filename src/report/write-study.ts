@@ -1,7 +1,9 @@
 // Writes a Mandelbrot study as pictures and a Markdown page that links them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { typeError } from '../errors.js';
 import { SCHEDULES } from '../schedule/schedules.js';
+import { chartLibraries } from './chart-libraries.js';
 import {
   busyBySchedule,
   chunkTimeline,
@@ -14,8 +16,12 @@ import { mandelbrotPng } from './png.js';
 import type { MandelbrotStudy } from './study.js';
 
 /** Writes the study into `dir` (created if missing) and returns the paths written, the
- * Markdown page `study.md` last. */
+ * Markdown page `study.md` last. Needs the chart libraries (optional peer dependencies): a
+ * MissingDependencyError names those that are absent, before anything is written. */
 export async function writeStudyReport(study: MandelbrotStudy, dir: string): Promise<string[]> {
+  checkStudy(study);
+  if (typeof dir !== 'string' || dir === '') throw typeError('dir', 'a non-empty path string', dir);
+  await chartLibraries();
   await mkdir(dir, { recursive: true });
   const { view } = study;
   const widest = study.measured.filter(
@@ -56,7 +62,13 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
   return [...written, page];
 }
 
+/** The study's Markdown page, linking the named `pictures` (file names beside the page). */
 export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): string {
+  checkStudy(study);
+  if (!Array.isArray(pictures)) throw typeError('pictures', 'an array of file names', pictures);
+  pictures.forEach((name, i) => {
+    if (typeof name !== 'string') throw typeError(`pictures[${i}]`, 'a file name', name);
+  });
   const { view, fit } = study;
   const workerCounts = [...new Set(study.predicted.map((row) => row.workers))];
   const predicted = (schedule: string, workers: number): string =>
@@ -99,4 +111,8 @@ export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): strin
     '',
   ];
   return lines.join('\n');
+}
+
+function checkStudy(study: unknown): void {
+  if (study === null || typeof study !== 'object') throw typeError('study', 'a study from studyMandelbrot()', study);
 }
