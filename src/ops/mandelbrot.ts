@@ -33,7 +33,7 @@ export interface MandelbrotView {
 
 export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
-   * Default: `simd`. */
+   * @default 'simd' */
   kernel?: 'simd' | 'scalar';
 }
 
