@@ -1,9 +1,11 @@
 // A file that cannot be read during a word count: the workers find it while the call runs, so
 // the call rejects with a FileReadError (not a ValidationError) naming the file and why, and
 // the pool counts the next call's words as if nothing had happened.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, FileReadError, ValidationError, type Pool } from 'parwasm';
 
@@ -80,5 +82,14 @@ describe('FileReadError', () => {
     expect(error.cause.message).toBe('changed size while being read');
     expect(error.cause.code).toBeUndefined();
     await expectPoolStillCounts();
+  });
+
+  it.skipIf(!shrinks)('is one line from the command line, with exit code 1', () => {
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const run = spawnSync(process.execPath, [cli, 'wordcount', '--workers', '1', sysfs], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `parwasm: cannot read ${JSON.stringify(sysfs)}: changed size while being read`,
+    ]);
   });
 });

@@ -45,8 +45,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
-  // The report commands in an install without the optional chart libraries: say what to install.
-  if (error instanceof Error && error.name === 'MissingDependencyError') {
+  // Failures the user can act on without a stack trace: a file that could not be read, or
+  // the report commands in an install without the optional chart libraries.
+  if (error instanceof Error && (error.name === 'FileReadError' || error.name === 'MissingDependencyError')) {
     console.error(`parwasm: ${error.message}`);
     process.exitCode = 1;
     return;
