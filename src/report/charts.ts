@@ -133,8 +133,9 @@ export function rowCostScatter(rows: { iterations: number; ms: number }[]): TopL
   };
 }
 
-/** Renders a Vega-Lite spec to an SVG string (headless, no canvas). Needs the optional
- * peer dependencies vega and vega-lite: a MissingDependencyError says so when they are absent. */
+/** Renders a Vega-Lite spec to an SVG string (headless, no canvas). Needs the chart
+ * libraries, parwasm's optional peer dependencies (loaded together on the first render): a
+ * MissingDependencyError names those that are absent. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   checkSpec(spec);
   const { vega, vegaLite } = await chartLibraries();
