@@ -83,3 +83,20 @@ export class PoolClosedError extends Error {
     super('the pool is closed');
   }
 }
+
+/** A file named in `wordCount({ files })` could not be read while the call ran: it was
+ * missing, not a regular file, unreadable, or changed size between being measured and read.
+ * Files are read by the workers during the run, so this is not a ValidationError; the pool
+ * stays usable. */
+export class FileReadError extends Error {
+  override readonly name = 'FileReadError' as const;
+  constructor(
+    /** The path as it was given. */
+    readonly path: string,
+    /** What went wrong: an Error whose `code` is the system's (`ENOENT`, `EISDIR`, …) where
+     * there is one. */
+    override readonly cause: Error & { code?: string },
+  ) {
+    super(`cannot read ${JSON.stringify(path)}: ${cause.message}`, { cause });
+  }
+}

@@ -13,4 +13,4 @@ export { SCHEDULES } from './schedule/schedules.js';
 export { studyMandelbrot } from './report/study.js';
 export type { MandelbrotStudy, StudyOptions, StudyView } from './report/study.js';
 export type { Schedule } from './schedule/schedules.js';
-export { AbortError, PoolClosedError, ValidationError, WorkerCrashError } from './errors.js';
+export { AbortError, FileReadError, PoolClosedError, ValidationError, WorkerCrashError } from './errors.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AbortError, SCHEDULES, ValidationError, type Pool, type RunStats } from 'parwasm';
+import { AbortError, FileReadError, SCHEDULES, ValidationError, type Pool, type RunStats } from 'parwasm';
 import {
   ASCII_WORD_PIECES,
   mandelbrotJs,
@@ -451,7 +451,8 @@ beforeAll(() => {
     return file;
   });
 });
-/** Marks a file argument: index i is files[i]; -1 a path that does not exist. */
+const MISSING_FILE = join(tmpdir(), 'parwasm-no-such-file');
+/** Marks a file argument: index i is files[i]; -1 a path that does not exist (MISSING_FILE). */
 class FileRef {
   constructor(readonly index: number) {}
 }
@@ -485,7 +486,7 @@ function realInput(input: unknown): unknown {
   if (!isBag(input) || !Array.isArray(input.files)) return input;
   return {
     files: input.files.map((file: unknown) =>
-      file instanceof FileRef ? (file.index < 0 ? join(tmpdir(), 'parwasm-no-such-file') : files[file.index]) : file,
+      file instanceof FileRef ? (file.index < 0 ? MISSING_FILE : files[file.index]) : file,
     ),
   };
 }
@@ -500,17 +501,20 @@ function wordCountFaults(input: unknown, options: unknown, poolSize: number): Fa
       if (!(file instanceof FileRef) && (typeof file !== 'string' || file === ''))
         faults.set(`input.files[${i}]`, TypeError);
     });
-    // A file that cannot be read is found when the call runs: an aborted call never gets there.
-    const aborted = isBag(options) && options.signal instanceof AbortSignal && options.signal.aborted;
-    if (faults.size === 0 && !aborted) {
-      input.files.forEach((file: unknown, i: number) => {
-        if (!(file instanceof FileRef) || file.index < 0) faults.set(`input.files[${i}]`, TypeError);
-      });
-    }
   } else {
     faults.set('input', TypeError);
   }
   return faults;
+}
+
+/** A good call with a missing file (MISSING_FILE, or a junk string that names no file) rejects
+ * with a FileReadError naming the first such file when it runs (an aborted call never gets
+ * there). Returns the path it must name, if any. */
+function unreadableFile(input: unknown, options: unknown): string | undefined {
+  const aborted = isBag(options) && options.signal instanceof AbortSignal && options.signal.aborted;
+  if (aborted || !isBag(input) || !Array.isArray(input.files)) return undefined;
+  const missing = input.files.find((file: unknown) => !(file instanceof FileRef) || file.index < 0) as unknown;
+  return missing === undefined ? undefined : missing instanceof FileRef ? MISSING_FILE : (missing as string);
 }
 
 // ---- the properties ----------------------------------------------------------------------
@@ -579,8 +583,14 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
       fc.asyncProperty(wordCountCall, poolIndex, async ({ input, options }, index) => {
         const pool = pools[index]!;
         const outcome = await run(options, (bag) => pool.wordCount(realInput(input) as never, bag as never));
-        const result = judge(outcome, wordCountFaults(input, outcome.sent, pool.size), options) as
-          Awaited<ReturnType<Pool['wordCount']>> | undefined;
+        const faults = wordCountFaults(input, outcome.sent, pool.size);
+        const unreadable = faults.size === 0 ? unreadableFile(input, outcome.sent) : undefined;
+        if (unreadable !== undefined) {
+          expect(outcome.error).toBeInstanceOf(FileReadError);
+          expect((outcome.error as FileReadError).path).toBe(unreadable);
+          return;
+        }
+        const result = judge(outcome, faults, options) as Awaited<ReturnType<Pool['wordCount']>> | undefined;
         if (!result) return;
         const documents = Array.isArray(input)
           ? (input as string[])

@@ -45,5 +45,12 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
+  // Failures the user can act on without a stack trace: a file that could not be read, or
+  // the report commands in an install without the optional chart libraries.
+  if (error instanceof Error && (error.name === 'FileReadError' || error.name === 'MissingDependencyError')) {
+    console.error(`parwasm: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
   throw error;
 });

@@ -1,5 +1,6 @@
 // parwasm study: the Mandelbrot load-balancing study, with its charts, written to a folder.
 import { resolve } from 'node:path';
+import { chartLibraries } from '../report/chart-libraries.js';
 import { createPool } from '../pool/pool.js';
 import { studyMandelbrot } from '../report/study.js';
 import { writeStudyReport } from '../report/write-study.js';
@@ -32,6 +33,7 @@ export async function runStudy(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
+  await chartLibraries(); // before any work: the report needs them
   const size = positiveInteger(flags.size, 'size') ?? 1024;
   const view = {
     width: size,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { mandelbrotJs } from '../baselines/mandelbrot.js';
 import { matmulJs } from '../baselines/matmul.js';
 import { countFiles } from '../baselines/wordcount.js';
+import { chartLibraries } from '../report/chart-libraries.js';
 import { createPool, type Pool } from '../pool/pool.js';
 import { mandelbrotPng } from '../report/png.js';
 import { studyMandelbrot } from '../report/study.js';
@@ -38,6 +39,7 @@ export async function runTour(args: string[]): Promise<void> {
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) return void console.log(HELP);
+  await chartLibraries(); // before any work: the report needs them
   const out = resolve(flags.out ?? 'report');
   await mkdir(out, { recursive: true });
   await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });

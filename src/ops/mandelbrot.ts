@@ -33,7 +33,7 @@ export interface MandelbrotView {
 
 export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
-   * Default: `simd`. */
+   * @default 'simd' */
   kernel?: 'simd' | 'scalar';
 }
 
@@ -45,7 +45,8 @@ export interface MandelbrotResult {
   stats: RunStats;
 }
 
-const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
+export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter'] as const;
+const OPTION_NAMES = [...VIEW_NAMES, 'kernel', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
 interface ValidatedMandelbrot extends MandelbrotView {
@@ -61,8 +62,8 @@ export function validateMandelbrot(
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
-  const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
-  const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
+  const view = validateView(options, 'options');
+  const { width, height } = view;
   // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
   const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
   if (bytes > limits.capacity) {
@@ -72,24 +73,27 @@ export function validateMandelbrot(
       `${width} × ${height}`,
     );
   }
-  const xmin = finiteNumber(options.xmin, 'options.xmin');
-  const xmax = finiteNumber(options.xmax, 'options.xmax');
-  const ymin = finiteNumber(options.ymin, 'options.ymin');
-  const ymax = finiteNumber(options.ymax, 'options.ymax');
-  if (!(xmin < xmax)) throw rangeError('options.xmax', `greater than options.xmin (${xmin})`, xmax);
-  if (!(ymin < ymax)) throw rangeError('options.ymax', `greater than options.ymin (${ymin})`, ymax);
   return {
-    width,
-    height,
-    xmin,
-    xmax,
-    ymin,
-    ymax,
-    maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
+    ...view,
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
   };
+}
+
+/** Checks the view fields of `options` (named `${argument}.width`, …); the caller checks
+ * that there are no other keys. */
+export function validateView(options: Record<string, unknown>, argument: string): MandelbrotView {
+  const width = integerIn(options.width, `${argument}.width`, 0, MAX_SIDE);
+  const height = integerIn(options.height, `${argument}.height`, 0, MAX_SIDE);
+  const xmin = finiteNumber(options.xmin, `${argument}.xmin`);
+  const xmax = finiteNumber(options.xmax, `${argument}.xmax`);
+  const ymin = finiteNumber(options.ymin, `${argument}.ymin`);
+  const ymax = finiteNumber(options.ymax, `${argument}.ymax`);
+  if (!(xmin < xmax)) throw rangeError(`${argument}.xmax`, `greater than ${argument}.xmin (${xmin})`, xmax);
+  if (!(ymin < ymax)) throw rangeError(`${argument}.ymax`, `greater than ${argument}.ymin (${ymin})`, ymax);
+  const maxIter = integerIn(options.maxIter, `${argument}.maxIter`, 0, 2 ** 31 - 1);
+  return { width, height, xmin, xmax, ymin, ymax, maxIter };
 }
 
 export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {

@@ -138,7 +138,8 @@ export class Pool {
 
   /** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
    * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
-   * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+   * `dynamic`, chunk 1 segment (about 1 MiB of text). A file the workers cannot read
+   * rejects the call with a FileReadError. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
     return this.#operation(
       () => validateWordCount(input, options, this.#limits()),
