@@ -1,42 +1,155 @@
-// The package as a user gets it: packed into a tarball, installed into another project,
-// imported by name, with its worker entry and .wasm found next to its own modules.
+// The package as a user gets it: packed into a tarball, installed into other projects (an ES
+// module project, a CommonJS one, a TypeScript one), imported by name, with its worker entry
+// and .wasm found next to its own modules.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'parwasm-pack-'));
+let tarball = '';
+
+/** A fresh project with `packageJson`, its files, and the tarball (plus `extra`) installed. */
+function project(name: string, packageJson: object, files: Record<string, string>, extra: string[] = []): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, ...packageJson }));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  // --prefer-offline: the registry only for what npm's cache lacks (never --offline, which
+  // fails where the cache is cold).
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...extra], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
+  return dir;
+}
+
+function run(dir: string, file: string): string {
+  return execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+}
 
 describe('the packed tarball', () => {
-  it('installs into a fresh project and says hello', () => {
-    const work = mkdtempSync(join(tmpdir(), 'parwasm-pack-'));
+  beforeAll(() => {
     // dist/ is already built by `npm test`; --ignore-scripts skips building it again.
     execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
-    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
-    const project = join(work, 'app');
-    execFileSync('mkdir', [project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], {
-      cwd: project,
-      stdio: 'pipe',
-    });
-    writeFileSync(
-      join(project, 'main.js'),
-      `
-      import { createPool } from 'parwasm';
-      const pool = await createPool({ workers: 2 });
-      console.log(JSON.stringify(await pool.hello()));
-      await pool.close();`,
+    tarball = join(
+      work,
+      readdirSync(work).find((name) => name.endsWith('.tgz'))!,
     );
-    const replies = JSON.parse(
-      execFileSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8', timeout: 20_000 }),
-    ) as { rank: number }[];
+  }, 60_000);
+
+  it('holds the library, its CLI and declarations, and no benchmark bundles', () => {
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    expect(listing).toEqual(
+      expect.arrayContaining(['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/cli.js']),
+    );
+    expect(listing.filter((path) => /\/(bench|stress|matmul-task|wordcount-task)\.js$/.test(path))).toEqual([]);
+  });
+
+  it('installs into a fresh ES module project and says hello, from import and from the bin', () => {
+    const dir = project(
+      'esm-app',
+      { type: 'module' },
+      {
+        'main.js': `
+          import { createPool } from 'parwasm';
+          const pool = await createPool({ workers: 2 });
+          console.log(JSON.stringify(await pool.hello()));
+          await pool.close();`,
+      },
+    );
+    const replies = JSON.parse(run(dir, 'main.js')) as { rank: number }[];
     expect(replies.map((reply) => reply.rank)).toEqual([0, 1]);
-    const bin = execFileSync(join(project, 'node_modules/.bin/parwasm'), ['hello', '--workers', '3'], {
+    const bin = execFileSync(join(dir, 'node_modules/.bin/parwasm'), ['hello', '--workers', '3'], {
       encoding: 'utf8',
     });
     expect(bin.trim().split('\n')).toHaveLength(3);
+  }, 120_000);
+
+  it("works from a CommonJS project: require('parwasm') and require('parwasm/report')", () => {
+    const dir = project(
+      'cjs-app',
+      { type: 'commonjs' },
+      {
+        'main.js': `
+          const { createPool, ValidationError } = require('parwasm');
+          const { mandelbrotPng } = require('parwasm/report');
+          (async () => {
+            const pool = await createPool({ workers: 2 });
+            const image = await pool.mandelbrot({ width: 8, height: 4, xmin: -2, xmax: 0.5, ymin: -1, ymax: 1, maxIter: 50 });
+            const png = mandelbrotPng(image, 50);
+            let argument;
+            try { await createPool({ workers: 0 }); } catch (error) { if (error instanceof ValidationError) argument = error.argument; }
+            console.log(JSON.stringify({ ranks: (await pool.hello()).map((r) => r.rank), png: [...png.subarray(1, 4)], argument }));
+            await pool.close();
+          })();`,
+      },
+    );
+    expect(JSON.parse(run(dir, 'main.js'))).toEqual({
+      ranks: [0, 1],
+      png: [0x50, 0x4e, 0x47],
+      argument: 'options.workers',
+    });
+  }, 120_000);
+
+  it('type-checks and runs from TypeScript (module nodenext, CommonJS package, no DOM lib, strict)', () => {
+    const typesNode = (
+      JSON.parse(readFileSync(join(root, 'node_modules/@types/node/package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    const dir = project(
+      'ts-app',
+      { type: 'commonjs' },
+      {
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            lib: ['es2022'],
+            types: ['node'],
+            strict: true,
+            skipLibCheck: false,
+            outDir: 'out',
+          },
+          files: ['main.ts'],
+        }),
+        'main.ts': `
+          import { createPool, ValidationError } from 'parwasm';
+          import { mandelbrotPng } from 'parwasm/report';
+
+          async function main(): Promise<void> {
+            const pool = await createPool({ workers: 2 });
+            const a = { rows: 2, cols: 3, data: new Float64Array([1, 2, 3, 4, 5, 6]) };
+            const b = { rows: 3, cols: 1, data: new Float64Array([1, 0, -1]) };
+            const product = await pool.matmul(a, b);
+            let argument = '';
+            try {
+              await pool.matmul(a, a);
+            } catch (e) {
+              // Narrowed by instanceof: no cast.
+              if (e instanceof ValidationError) argument = e.argument;
+            }
+            const png: Uint8Array = mandelbrotPng(
+              await pool.mandelbrot({ width: 4, height: 4, xmin: -2, xmax: 0.5, ymin: -1, ymax: 1, maxIter: 20 }),
+              20,
+            );
+            console.log(JSON.stringify({ product: [...product.data], argument, png: png.length > 8 }));
+            await pool.close();
+          }
+          void main();`,
+      },
+      [`@types/node@${typesNode}`],
+    );
+    // The repository's TypeScript, so the test needs no second copy from the registry.
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(run(dir, 'out/main.js'))).toEqual({ product: [-2, -2], argument: 'b.rows', png: true });
   }, 120_000);
 });

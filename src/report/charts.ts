@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** A Vega-Lite specification (vega-lite's `TopLevelSpec`). Declared loosely so that parwasm's
+ * declarations need neither vega-lite's types nor the DOM lib that those require. */
+export type ChartSpec = Record<string, unknown>;
 
 const FONT = 'DejaVu Sans';
 const WIDTH = 600;
@@ -31,7 +34,7 @@ function base(title: string): { title: string; width: number; config: { font: st
 }
 
 /** Histogram of per-pixel iteration counts, log-scale y. */
-export function costHistogram(counts: Uint32Array, maxIter: number): TopLevelSpec {
+export function costHistogram(counts: Uint32Array, maxIter: number): ChartSpec {
   // Empty bins are left out and stacking is off (it adds a 0 baseline): a log scale has no place for 0.
   const values = binCounts(counts, maxIter).filter((b) => b.count > 0);
   return {
@@ -43,11 +46,11 @@ export function costHistogram(counts: Uint32Array, maxIter: number): TopLevelSpe
       x2: { field: 'hi' },
       y: { field: 'count', type: 'quantitative', scale: { type: 'log' }, stack: null, title: 'Pixels (count, log scale)' },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Grouped bars: busy ms per worker rank, one bar per schedule in each group. */
-export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: number }[]): TopLevelSpec {
+export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: number }[]): ChartSpec {
   return {
     ...base('Busy time per worker, by schedule'),
     data: { values: rows },
@@ -58,14 +61,14 @@ export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: n
       y: { field: 'busyMs', type: 'quantitative', title: 'Busy time (ms)' },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Gantt timeline: one bar per chunk from t0 to t1 (ms) on its worker's row. */
 export function chunkTimeline(
   trace: { rank: number; lo: number; hi: number; t0: number; t1: number }[],
   title: string,
-): TopLevelSpec {
+): ChartSpec {
   return {
     ...base(title),
     data: { values: trace },
@@ -77,11 +80,11 @@ export function chunkTimeline(
       color: { field: 'rank', type: 'nominal', legend: null },
       tooltip: [{ field: 'lo' }, { field: 'hi' }, { field: 't0' }, { field: 't1' }],
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Lines of load imbalance (max/mean busy) against worker count on a log2 axis, one per schedule. */
-export function imbalanceByWorkers(rows: { schedule: string; workers: number; imbalance: number }[]): TopLevelSpec {
+export function imbalanceByWorkers(rows: { schedule: string; workers: number; imbalance: number }[]): ChartSpec {
   return {
     ...base('Load imbalance vs. worker count'),
     data: { values: rows },
@@ -91,11 +94,11 @@ export function imbalanceByWorkers(rows: { schedule: string; workers: number; im
       y: { field: 'imbalance', type: 'quantitative', scale: { zero: false }, title: 'Imbalance (max/mean busy time, ratio)' },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Scatter of measured ms per row against the row's total iterations, with a least-squares line. */
-export function rowCostScatter(rows: { iterations: number; ms: number }[]): TopLevelSpec {
+export function rowCostScatter(rows: { iterations: number; ms: number }[]): ChartSpec {
   const x = { field: 'iterations', type: 'quantitative', title: 'Iterations in row (count)' } as const;
   const y = { field: 'ms', type: 'quantitative', title: 'Time for row (ms)' } as const;
   return {
@@ -109,12 +112,15 @@ export function rowCostScatter(rows: { iterations: number; ms: number }[]): TopL
         encoding: { x, y },
       },
     ],
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Renders a Vega-Lite spec to an SVG string (headless, no canvas). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  // Loaded here, not at the top: vega's canvas probe uses a top-level await, and a module
+  // graph with one cannot be require()d, so require('parwasm/report') would fail.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -123,7 +129,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** Renders a Vega-Lite spec to PNG bytes at `scale` times its CSS-pixel size, with the bundled DejaVu fonts. */
-export async function renderPng(spec: TopLevelSpec, scale = 2): Promise<Uint8Array> {
+export async function renderPng(spec: ChartSpec, scale = 2): Promise<Uint8Array> {
   const svg = await renderSvg(spec);
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

@@ -10,5 +10,6 @@ export {
   renderSvg,
   rowCostScatter,
   type Bin,
+  type ChartSpec,
 } from './charts.js';
 export { writeStudyReport, studyMarkdown } from './write-study.js';
