@@ -141,10 +141,10 @@ function time(run: () => unknown): number {
   return performance.now() - start;
 }
 
-/** Median wall time of 7 runs after 2 warm-up runs (the first calls of a kernel run before V8
+/** Median wall time of 5 runs after a warm-up run (the first calls of a kernel run before V8
  * has optimised the glue and before the memory has grown to size), in ms. */
 async function median(run: () => Promise<unknown>): Promise<number> {
-  return (await measure(run, 2, 7)).timing.medianMs;
+  return (await measure(run, 1, 5)).timing.medianMs;
 }
 
 /** A speedup over 1 worker above the number of cores at work is not more parallelism: said
