@@ -143,6 +143,24 @@ describe('parwasm, as a new user meets it', () => {
     expect(stderr).toBe(`parwasm: --max-memory must be a size from 1M to 4G, such as 512M or 3G (got '${value}')\n`);
   });
 
+  it.each([
+    [
+      ['mandelbrot', '--size', '8', '--kernel', 'gpu'],
+      "parwasm: --kernel must be one of 'simd', 'scalar' (got \"gpu\")",
+    ],
+    [['matmul', '--n', '8', '--schedule', 'fast'], /^parwasm: --schedule must be one of 'static', .* \(got "fast"\)$/],
+    // A, B and C fit 10 MiB; with the library's packing buffers they do not.
+    [
+      ['matmul', '--n', '600', '--max-memory', '10M'],
+      /^parwasm: the matrices must be small enough that A, B, C and the packing buffers fit --max-memory \(\d+ bytes free\)/,
+    ],
+  ])("%j: the library's refusal in the command line's terms", (args, message) => {
+    const { status, stderr } = run(...args);
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(message);
+  });
+
   it('wordcount DIR follows symbolic links to files, each counting as its file, and cuts directory cycles', () => {
     const dir = mkdtempSync(join(work, 'links-'));
     const outside = mkdtempSync(join(work, 'outside-'));

@@ -1,7 +1,7 @@
 // The package as a user gets it: packed into a tarball, installed into other projects (an ES
 // module project, a CommonJS one, a TypeScript one), imported by name, with its worker entry
 // and .wasm found next to its own modules.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,12 @@ describe('the packed tarball', () => {
       encoding: 'utf8',
     });
     expect(bin.trim().split('\n')).toHaveLength(3);
+    // The benchmark suites need devDependencies: an install says to run them from a clone.
+    const bench = spawnSync(join(dir, 'node_modules/.bin/parwasm'), ['bench'], { encoding: 'utf8' });
+    expect(bench.status).toBe(2);
+    expect(bench.stderr).toMatch(
+      /^parwasm: the benchmark suites need parwasm's devDependencies: run them from a clone/,
+    );
   }, 120_000);
 
   it("works from a CommonJS project: require('parwasm') and require('parwasm/report')", () => {

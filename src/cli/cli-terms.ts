@@ -7,6 +7,8 @@ const FLAGS: [RegExp, string][] = [
   [/\boptions\.maxIter\b/g, '--max-iter'],
   [/\boptions\.(width|height)\b/g, '--size'],
   [/\boptions\.(schedule|chunk|workers|kernel)\b/g, '--$1'],
+  [/^a must be /, 'the matrices must be '], // matmul(a, b): sizes over the memory limit
+  [/^input must be /, 'the text must be '], // wordCount(input): the same
 ];
 
 export function inCliTerms(message: string): string {
