@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { createPool } from '../pool/pool.js';
 import { listFiles } from './list-files.js';
-import { bytesText, tooLarge } from './memory-flag.js';
+import { tooLarge } from './memory-flag.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary } from './run-flags.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
@@ -32,7 +32,7 @@ export async function runWordCount(args: string[]): Promise<void> {
   const megabytes = (done: number, total: number): string =>
     `${((bytes * done) / total / 1e6).toFixed(1)}/${(bytes / 1e6).toFixed(1)} MB`;
   const bar = progressBar('counting words', megabytes);
-  bar.phase(`reading ${files.length} files (${bytesText(bytes)})`);
+  bar.phase(`reading ${files.length} files (${(bytes / 1e6).toFixed(1)} MB)`);
   const start = performance.now();
   const result = await pool
     .wordCount({ files }, { ...run, onProgress: (done, total) => bar.update(done, total) })
