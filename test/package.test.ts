@@ -47,6 +47,8 @@ describe('the packed tarball', () => {
       expect.arrayContaining(['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/cli.js']),
     );
     expect(listing.filter((path) => /\/(bench|stress|matmul-task|wordcount-task)\.js$/.test(path))).toEqual([]);
+    // The internal ambient declaration of the global WebAssembly namespace stays internal.
+    expect(listing.filter((path) => path.includes('wasm-globals'))).toEqual([]);
   });
 
   it('installs into a fresh ES module project and says hello, from import and from the bin', () => {
