@@ -28,9 +28,15 @@ class ValidationRangeError extends RangeError implements ValidationError {
   }
 }
 
-/** `error instanceof ValidationError` holds for both kinds of validation error. */
-export const ValidationError = {
-  [Symbol.hasInstance](value: unknown): boolean {
+/** What `ValidationError` is at run time: no constructor of its own (a validation error is a
+ * TypeError or a RangeError), but `error instanceof ValidationError` holds for both kinds and,
+ * through the type predicate, narrows `error` in TypeScript as an ordinary class does. */
+export interface ValidationErrorClass {
+  [Symbol.hasInstance](value: unknown): value is ValidationError;
+}
+
+export const ValidationError: ValidationErrorClass = {
+  [Symbol.hasInstance](value: unknown): value is ValidationError {
     return value instanceof ValidationTypeError || value instanceof ValidationRangeError;
   },
 };

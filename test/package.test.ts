@@ -3,15 +3,13 @@
 // computing entry installs no native code: the chart libraries are optional peers, and
 // without them the chart functions and the report commands say which packages to install.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mandelbrotJs } from '../src/baselines/mandelbrot.js';
+import { installProject, packTarball } from './tarball.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js', 'dejavu-fonts-ttf'];
 let project: string;
 
@@ -42,17 +40,7 @@ function nativeFiles(folder: string): string[] {
 }
 
 beforeAll(() => {
-  const work = mkdtempSync(join(tmpdir(), 'parwasm-pack-'));
-  // dist/ is already built by `npm test`; --ignore-scripts skips building it again.
-  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
-  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
-  project = join(work, 'app');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], {
-    cwd: project,
-    stdio: 'pipe',
-  });
+  project = installProject(packTarball(), 'app', { type: 'module' });
 }, 120_000);
 
 describe('the packed tarball, installed into a fresh project', () => {

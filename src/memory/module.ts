@@ -1,11 +1,12 @@
 // The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
 // every worker, and the control-block layout read from the module's own exports.
 import { readFile } from 'node:fs/promises';
+import type { WasmMemory, WasmModule } from '../wasm-types.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<WasmModule> | undefined;
 
-export function kernelModule(): Promise<WebAssembly.Module> {
+export function kernelModule(): Promise<WasmModule> {
   compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
@@ -29,7 +30,7 @@ export interface HostImports {
   readFiles(lo: number, hi: number): void;
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, host: HostImports): KernelExports {
+export function instantiate(module: WasmModule, memory: WasmMemory, host: HostImports): KernelExports {
   const instance = new WebAssembly.Instance(module, { env: { memory, ...host } });
   return instance.exports as unknown as KernelExports;
 }

@@ -20,6 +20,7 @@ import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type Mandelbrot
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
 import { spawnWorker, type WorkerHandle } from './worker-handle.js';
+import type { WasmMemory, WasmModule } from '../wasm-types.js';
 
 const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
 
@@ -65,8 +66,8 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
 export class Pool {
   /** Number of worker threads. */
   readonly size: number;
-  readonly #module: WebAssembly.Module;
-  readonly #memory: WebAssembly.Memory;
+  readonly #module: WasmModule;
+  readonly #memory: WasmMemory;
   readonly #kernels: KernelExports;
   readonly #control: ControlBlock;
   readonly #arena: SharedArena;
@@ -328,8 +329,8 @@ function filesOnWorkersOnly(): never {
 }
 
 interface PoolParts {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   kernels: KernelExports;
   layout: ControlBlock['layout'];
   workerEntry: URL;

@@ -6,6 +6,7 @@
 // offset, size), ARGS_I32[1] a status per file (i32, FILE_STATUS below).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Layout } from '../memory/layout.js';
+import type { WasmMemory } from '../wasm-types.js';
 
 /** Per-file outcome, written by the worker that read it. */
 export const FILE_STATUS = [
@@ -37,7 +38,7 @@ export function fileStatusError(status: number): Error & { code?: string } {
 }
 
 /** Writes each file's size into its table entry. */
-export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
+export function statFiles(memory: WasmMemory, layout: Layout, lo: number, hi: number): void {
   forEachFile(memory, layout, lo, hi, (path, entry, words) => {
     try {
       const info = statSync(path);
@@ -52,14 +53,14 @@ export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number
 }
 
 /** Reads each file into the region its table entry names. */
-export function readFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
+export function readFiles(memory: WasmMemory, layout: Layout, lo: number, hi: number): void {
   forEachFile(memory, layout, lo, hi, (path, entry, words, bytes) =>
     readInto(path, bytes, words[entry + 2]!, words[entry + 3]!),
   );
 }
 
 function forEachFile(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   layout: Layout,
   lo: number,
   hi: number,

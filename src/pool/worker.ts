@@ -5,10 +5,11 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
 import { readFiles, statFiles } from './read-files.js';
+import type { WasmMemory, WasmModule } from '../wasm-types.js';
 
 export interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   rank: number;
   /** The pool's `performance.timeOrigin`, so that `now()` here reads the pool's clock. */
   timeOrigin: number;

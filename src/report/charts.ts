@@ -5,6 +5,10 @@ import { rangeError, typeError } from '../errors.js';
 import { finiteNumber, integerIn } from '../validate.js';
 import { chartLibraries } from './chart-libraries.js';
 
+/** A Vega-Lite specification (vega-lite's `TopLevelSpec`). Declared loosely so that parwasm's
+ * declarations need neither vega-lite's types nor the DOM lib that those require. */
+export type ChartSpec = Record<string, unknown>;
+
 const FONT = 'DejaVu Sans';
 const WIDTH = 600;
 
@@ -31,7 +35,7 @@ function base(title: string): { title: string; width: number; config: { font: st
 }
 
 /** Histogram of per-pixel iteration counts, log-scale y. */
-export function costHistogram(counts: Uint32Array, maxIter: number): TopLevelSpec {
+export function costHistogram(counts: Uint32Array, maxIter: number): ChartSpec {
   // Empty bins are left out and stacking is off (it adds a 0 baseline): a log scale has no place for 0.
   const values = binCounts(counts, maxIter).filter((b) => b.count > 0);
   return {
@@ -49,11 +53,11 @@ export function costHistogram(counts: Uint32Array, maxIter: number): TopLevelSpe
         title: 'Pixels (count, log scale)',
       },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Grouped bars: busy ms per worker rank, one bar per schedule in each group. */
-export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: number }[]): TopLevelSpec {
+export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: number }[]): ChartSpec {
   checkRecords(rows, 'rows', ['rank', 'busyMs'], ['schedule']);
   return {
     ...base('Busy time per worker, by schedule'),
@@ -65,14 +69,14 @@ export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: n
       y: { field: 'busyMs', type: 'quantitative', title: 'Busy time (ms)' },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Gantt timeline: one bar per chunk from t0 to t1 (ms) on its worker's row. */
 export function chunkTimeline(
   trace: { rank: number; lo: number; hi: number; t0: number; t1: number }[],
   title: string,
-): TopLevelSpec {
+): ChartSpec {
   checkRecords(trace, 'trace', ['rank', 'lo', 'hi', 't0', 't1']);
   if (typeof title !== 'string') throw typeError('title', 'a string', title);
   return {
@@ -86,11 +90,11 @@ export function chunkTimeline(
       color: { field: 'rank', type: 'nominal', legend: null },
       tooltip: [{ field: 'lo' }, { field: 'hi' }, { field: 't0' }, { field: 't1' }],
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Lines of load imbalance (max/mean busy) against worker count on a log2 axis, one per schedule. */
-export function imbalanceByWorkers(rows: { schedule: string; workers: number; imbalance: number }[]): TopLevelSpec {
+export function imbalanceByWorkers(rows: { schedule: string; workers: number; imbalance: number }[]): ChartSpec {
   checkRecords(rows, 'rows', ['workers', 'imbalance'], ['schedule']);
   return {
     ...base('Load imbalance vs. worker count'),
@@ -111,11 +115,11 @@ export function imbalanceByWorkers(rows: { schedule: string; workers: number; im
       },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
     },
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Scatter of measured ms per row against the row's total iterations, with a least-squares line. */
-export function rowCostScatter(rows: { iterations: number; ms: number }[]): TopLevelSpec {
+export function rowCostScatter(rows: { iterations: number; ms: number }[]): ChartSpec {
   checkRecords(rows, 'rows', ['iterations', 'ms']);
   const x = { field: 'iterations', type: 'quantitative', title: 'Iterations in row (count)' } as const;
   const y = { field: 'ms', type: 'quantitative', title: 'Time for row (ms)' } as const;
@@ -130,16 +134,16 @@ export function rowCostScatter(rows: { iterations: number; ms: number }[]): TopL
         encoding: { x, y },
       },
     ],
-  };
+  } satisfies TopLevelSpec;
 }
 
 /** Renders a Vega-Lite spec to an SVG string (headless, no canvas). Needs the chart
  * libraries, parwasm's optional peer dependencies (loaded together on the first render): a
  * MissingDependencyError names those that are absent. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: ChartSpec): Promise<string> {
   checkSpec(spec);
   const { vega, vegaLite } = await chartLibraries();
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -151,7 +155,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  * DejaVu fonts. Needs the optional peer dependencies vega, vega-lite, @resvg/resvg-js and
  * dejavu-fonts-ttf: a MissingDependencyError names those that are absent.
  * @param scale - Output pixels per CSS pixel, a finite number > 0; 2 when not given. */
-export async function renderPng(spec: TopLevelSpec, scale = 2): Promise<Uint8Array> {
+export async function renderPng(spec: ChartSpec, scale = 2): Promise<Uint8Array> {
   checkSpec(spec);
   if (finiteNumber(scale, 'scale') <= 0) throw rangeError('scale', 'a finite number > 0', scale);
   const { resvg, fontFiles } = await chartLibraries();

@@ -12,6 +12,7 @@ export {
   renderSvg,
   rowCostScatter,
   type Bin,
+  type ChartSpec,
 } from './charts.js';
 export { writeStudyReport, studyMarkdown } from './write-study.js';
 export { MissingDependencyError } from './chart-libraries.js';
