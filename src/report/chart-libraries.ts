@@ -3,21 +3,10 @@
 // the Mandelbrot PNG (fast-png, plain JavaScript), never need them, so `npm install parwasm`
 // installs no native code. A clone of the repository has them as devDependencies.
 import { createRequire } from 'node:module';
+import { MissingDependencyError } from './missing-dependency.js';
 
 /** The packages the charts need, in the order an install command names them. */
 export const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js', 'dejavu-fonts-ttf'] as const;
-
-/** A chart function was called where its optional peer dependencies are not installed.
- * `packages` lists the missing ones; the message says how to install them. */
-export class MissingDependencyError extends Error {
-  override readonly name = 'MissingDependencyError' as const;
-  constructor(
-    /** The packages to install. */
-    readonly packages: readonly string[],
-  ) {
-    super(`parwasm/report's charts need ${packages.join(', ')}, not installed: npm install ${packages.join(' ')}`);
-  }
-}
 
 export interface ChartLibraries {
   vega: typeof import('vega');

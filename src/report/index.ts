@@ -15,4 +15,4 @@ export {
   type ChartSpec,
 } from './charts.js';
 export { writeStudyReport, studyMarkdown } from './write-study.js';
-export { MissingDependencyError } from './chart-libraries.js';
+export { MissingDependencyError } from './missing-dependency.js';
