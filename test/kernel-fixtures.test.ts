@@ -43,4 +43,28 @@ describe('example kernels, one thread, without parwasm', () => {
     const [{ actual, expected }] = outputs() as [{ actual: Float64Array; expected: Float64Array }];
     expect(firstDifference(actual, expected)).toMatchObject({ index: 4 });
   });
+
+  it('the trap fixtures trap with the message the tests expect at index `bad`, and only there', async () => {
+    const traps = await wasm(BUILDS.traps);
+    const out = traps.alloc(Int32Array, 100);
+    const throws = await loadJavaScript(new URL('fixtures/kernels/throws.mjs', import.meta.url));
+    const cases: [SingleThreadLibrary, string, unknown[], RegExp][] = [
+      [traps, 'trapUnreachable', [57], /unreachable/],
+      [traps, 'trapOutOfBounds', [57], /out of bounds/],
+      [traps, 'trapDivide', [57, out.byteOffset], /divi(de|sion) by zero/],
+      [throws, 'throwAt', [57], /kernel refused index 57/],
+    ];
+    for (const [library, name, args, says] of cases) {
+      const kernel = library.kernel(name);
+      expect(() => kernel(0, 57, ...args)).not.toThrow();
+      expect(() => kernel(58, 100, ...args)).not.toThrow();
+      expect(() => kernel(50, 60, ...args)).toThrow(says);
+    }
+    expect(() => traps.kernel('trapAtIndex')(56, 57)).not.toThrow();
+    expect(() => traps.kernel('trapAtIndex')(57, 57)).toThrow(/unreachable/);
+    expect(() => throws.kernel('throwAtIndex')(57, 57)).toThrow(/kernel refused index 57/);
+    const filled = traps.alloc(Int32Array, 7);
+    traps.kernel('fill')(3, 6, filled.byteOffset);
+    expect([...filled]).toEqual([0, 0, 0, 3, 4, 5, 0]);
+  });
 });
