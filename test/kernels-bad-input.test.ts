@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
-import { kernelPool, type KernelErrorFields, type KernelLibrary, type KernelPool } from './kernel-contract.js';
+import {
+  kernelPool,
+  type Kernel,
+  type KernelErrorFields,
+  type KernelLibrary,
+  type KernelPool,
+} from './kernel-contract.js';
 import { BUILDS, buildKernel, maximumPages } from './kernel-modules.js';
 import { firstDifference, integrateReference } from './kernel-references.js';
 import { needs } from './os-package.js';
@@ -26,8 +32,9 @@ interface Context {
   foreign: KernelLibrary;
   /** The JavaScript example. */
   js: KernelLibrary;
-  /** A library that was unloaded. */
+  /** A library that was unloaded, and a kernel of it taken before. */
   unloaded: KernelLibrary;
+  unloadedKernel: Kernel;
   /** saxpy's arguments on `lib`: x all ones, y all zeros (a run would make y twos). */
   x: Float64Array;
   y: Float64Array;
@@ -36,7 +43,8 @@ interface Context {
   /** saxpy's arguments on `js`. */
   jsX: Float64Array;
   jsY: Float64Array;
-  /** An array of `lib` given back with free. */
+  /** An array of `lib` given back with free: larger than anything allocated later, so that
+   * no live allocation can hold it. */
   freed: Float64Array;
   paths: Record<keyof typeof BUILDS, string | undefined>;
 }
@@ -194,7 +202,7 @@ export const BAD_KERNEL_INPUTS: BadInput[] = [
   {
     call: 'pool.parallelFor',
     path: 'kernel',
-    value: lazy((c) => c.unloaded.kernel('saxpy')),
+    value: lazy((c) => c.unloadedKernel),
     kind: RangeError,
     shown: 'a kernel of a library unloaded since',
   },
@@ -429,9 +437,8 @@ beforeAll(async () => {
   other = await createPool({ workers: 1 });
   const lib = await pool.load(paths.assemblyscript!);
   const unloaded = await pool.load(paths.assemblyscript!);
+  const unloadedKernel = unloaded.kernel('saxpy');
   await unloaded.unload();
-  const freed = lib.alloc(Float64Array, 8);
-  lib.free(freed);
   const js = await pool.load(new URL('../examples/kernels/javascript/kernels.mjs', import.meta.url));
   context = {
     pool,
@@ -440,14 +447,16 @@ beforeAll(async () => {
     foreign: await kernelPool(other).load(paths.assemblyscript!),
     js,
     unloaded,
+    unloadedKernel,
     x: lib.alloc(Float64Array, 8).fill(1),
     y: lib.alloc(Float64Array, 8),
     out64: lib.alloc(BigUint64Array, 8),
     jsX: js.alloc(Float64Array, 8).fill(1),
     jsY: js.alloc(Float64Array, 8),
-    freed,
+    freed: lib.alloc(Float64Array, 8192),
     paths,
   };
+  lib.free(context.freed);
 }, 300_000);
 afterAll(async () => {
   await context?.pool.close();
@@ -471,7 +480,9 @@ describe('bad input to the kernel API', () => {
       const { message } = error as Error;
       expect(message.startsWith(`${argument} must be `), message).toBe(true);
       if (row.says) expect(message).toMatch(row.says);
-      expect([...context.y, ...context.jsY], 'a kernel ran: y changed').toEqual(Array(16).fill(0));
+      const ran = [...context.y, ...context.jsY].some((value) => value !== 0);
+      [context.y, context.jsY].forEach((y) => y.fill(0)); // so that one failure does not fail the rows after it
+      expect(ran, 'the kernel ran: y changed').toBe(false);
       await expectHealthy(context);
     });
   }
