@@ -17,15 +17,22 @@ import {
   type WordCountResult,
 } from '../ops/wordcount.js';
 import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
+import { loadLibrary, type LoadContext } from '../engine/load.js';
+import type { Library, KernelLibrary, LoadOptions, Kernel } from '../engine/library.js';
+import {
+  runParallelFor,
+  validateParallelFor,
+  type ParallelForOptions,
+  type ParallelForResult,
+} from '../engine/parallel-for.js';
+import type { LibrarySource } from '../engine/source.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
 import { spawnWorker, type WorkerHandle } from './worker-handle.js';
+import type { LibraryMessage } from './worker-libraries.js';
 
 const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
 
-// The module's declared initial memory (asconfig.json "initialMemory"): an imported memory
-// may not start smaller.
-const INITIAL_PAGES = 4;
 // How long close() lets workers leave their loop before terminating them.
 const STOP_GRACE_MS = 2000;
 
@@ -48,11 +55,12 @@ export function createPool(options?: PoolOptions): Promise<Pool> {
 /** createPool with another worker entry point (tests use one that fails to start). */
 export async function startPool(options: unknown, workerEntry: URL): Promise<Pool> {
   const { workers, maxMemoryPages } = validatePoolOptions(options);
-  const module = await kernelModule();
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxMemoryPages, shared: true });
+  const { module, initialPages } = await kernelModule();
+  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxMemoryPages, shared: true });
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.
-  const kernels = instantiate(module, memory, {
+  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+  const kernels = instantiate(module, memory, table, {
     now: () => performance.now(),
     statFiles: filesOnWorkersOnly,
     readFiles: filesOnWorkersOnly,
@@ -81,6 +89,12 @@ export class Pool {
   #broken: Error | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Loaded libraries by id, and the function-table slots their adapters hold. */
+  readonly #libraries = new Map<number, Library>();
+  readonly #usedSlots = new Set<number>();
+  #nextLibraryId = 1;
+  /** What kernel libraries see of this pool. */
+  readonly #host: LoadContext;
 
   /** @internal Use createPool(). */
   constructor(size: number, parts: PoolParts) {
@@ -93,6 +107,7 @@ export class Pool {
     this.#arena = new SharedArena(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
     this.#doorbell = new Doorbell(this.#control);
     this.#workers = new Array<WorkerHandle | undefined>(size).fill(undefined);
+    this.#host = this.#libraryHost();
   }
 
   /** @internal Starts every worker; on any failure stops the others and rejects. */
@@ -143,6 +158,25 @@ export class Pool {
     return this.#operation(
       () => validateWordCount(input, options, this.#limits()),
       (turn, validated) => wordCount(turn, validated),
+    );
+  }
+
+  /** Loads a kernel library on every worker: a wasm module that imports a shared
+   * `env.memory` (from AssemblyScript, C, Rust...), or an ES module of JavaScript functions.
+   * `source` is a path or URL (`.wasm`, or `.mjs` / `.js` for JavaScript), the bytes of a
+   * wasm module, or a compiled `WebAssembly.Module`. */
+  load(source: LibrarySource, options?: LoadOptions): Promise<KernelLibrary> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    return loadLibrary(source, options, this.#host);
+  }
+
+  /** Runs a library kernel over the indices [0, n) with a schedule: each chunk [lo, hi) is one
+   * call of a range kernel, or hi - lo calls of a per-index kernel. Default schedule
+   * `dynamic`, chunk as for every operation (about 64 claims per worker). */
+  parallelFor(n: number, kernel: Kernel, options?: ParallelForOptions): Promise<ParallelForResult> {
+    return this.#operation(
+      () => validateParallelFor(n, kernel, options, { size: this.size, host: this.#host }),
+      (turn, validated) => runParallelFor(turn, validated),
     );
   }
 
@@ -272,8 +306,51 @@ export class Pool {
     clearTimeout(grace);
   }
 
+  #libraryHost(): LoadContext {
+    return {
+      size: this.size,
+      layout: this.#control.layout,
+      takeSlots: (count) => {
+        const slots: number[] = [];
+        for (let slot = this.#control.layout.FIRST_TABLE_KERNEL; slots.length < count; slot++) {
+          if (!this.#usedSlots.has(slot)) slots.push(slot);
+        }
+        for (const slot of slots) this.#usedSlots.add(slot);
+        return slots;
+      },
+      nextLibraryId: () => this.#nextLibraryId++,
+      register: (library) => this.#libraries.set(library.id, library),
+      release: (library) => {
+        this.#libraries.delete(library.id);
+        for (const { rangeSlot, indexSlot } of library.kernels.values()) {
+          if (rangeSlot !== undefined) this.#usedSlots.delete(rangeSlot);
+          if (indexSlot !== undefined) this.#usedSlots.delete(indexSlot);
+        }
+      },
+      broadcast: (message) => this.enqueue(() => this.#broadcast(message)),
+    };
+  }
+
+  /** Gives every worker its message and waits until all have applied it. */
+  async #broadcast(message: (rank: number) => LibraryMessage): Promise<void> {
+    const { layout } = this.#control;
+    for (const handle of this.#workers) handle!.port.postMessage(message(handle!.rank));
+    this.#control.store(layout.ERROR_RANK, 0);
+    this.#control.store(layout.COMMAND, layout.COMMAND_MESSAGE);
+    try {
+      await this.#doorbell.ring(this.size);
+    } finally {
+      this.#control.store(layout.COMMAND, layout.COMMAND_RUN);
+    }
+    if (this.#control.load(layout.ERROR_RANK) !== 0) {
+      const length = this.#control.load(layout.ERROR_TEXT_LENGTH);
+      throw new Error(new TextDecoder().decode(new Uint8Array(this.#memory.buffer, layout.ERROR_TEXT, length).slice()));
+    }
+  }
+
   #spawn(rank: number) {
-    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin };
+    const libraries = [...this.#libraries.values()].map((library) => library.message(rank));
+    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin, libraries };
     return spawnWorker(this.#workerEntry, data, (handle, exitCode, error) => this.#onExit(handle, exitCode, error));
   }
 

@@ -4,7 +4,7 @@
 // gives, bit for bit.
 //   ARGS_I32: [0] out (u32 per pixel, row-major)  [1] width  [2] maxIter
 //   ARGS_F64: [0] xmin  [1] ymax  [2] dx  [3] dy
-import { ARGS_I32, ARGS_F64 } from "./layout";
+import { ARGS_I32, ARGS_F64 } from "../runtime/layout";
 
 // Rows [lo, hi) of the image; `Lanes` picks the row kernel at compile time: f64 for the
 // scalar one, v128 for the SIMD one.
