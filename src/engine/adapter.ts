@@ -10,6 +10,7 @@
 // get `(lo, hi, ...args)` once per chunk; per-index kernels `(i, ...args)` for every index,
 // with the arguments loaded into locals once per chunk.
 import type { ValueType } from './wasm-binary.js';
+import { functionType, HEADER, importEntry, name, section, TYPE_CODE, uleb } from './wasm-emit.js';
 
 export interface AdapterShape {
   /** The kernel's parameters after the index ones (lo, hi or i). */
@@ -22,7 +23,6 @@ export interface AdapterShape {
   slotBytes: number;
 }
 
-const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 // The load instruction and the log2 of the natural alignment of each type.
 const LOAD: Record<ValueType, [opcode: number, align: number]> = {
   i32: [0x28, 2],
@@ -98,40 +98,11 @@ function loadArgument(shape: AdapterShape, type: ValueType, slot: number): numbe
 function module(kernelType: number[], imports: number[], body: number[]): Uint8Array<ArrayBuffer> {
   const runType = functionType(['i32', 'i32'], []);
   return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...HEADER,
     ...section(1, [2, ...kernelType, ...runType]),
     ...section(2, imports),
     ...section(3, [1, 1]), // one function, of type 1
     ...section(7, [1, ...name('run'), 0x00, 1]),
     ...section(10, [1, ...uleb(body.length), ...body]),
   ]);
-}
-
-function functionType(params: readonly ValueType[], results: readonly ValueType[]): number[] {
-  const codes = (types: readonly ValueType[]): number[] => [...uleb(types.length), ...types.map((t) => TYPE_CODE[t])];
-  return [0x60, ...codes(params), ...codes(results)];
-}
-
-function importEntry(moduleName: string, field: string, description: number[]): number[] {
-  return [...name(moduleName), ...name(field), ...description];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(text: string): number[] {
-  const bytes = new TextEncoder().encode(text);
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function uleb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
 }

@@ -45,7 +45,7 @@ export async function loadLibrary(source: unknown, options: LoadOptions | undefi
   const resolved = await resolveSource(source);
   if (resolved.kind === 'javascript') return loadJavaScript(resolved.url, maxMemory, context);
   const module = resolved.kind === 'module' ? resolved.module : await compile(resolved.bytes);
-  const info = resolved.kind === 'module' ? await probeModuleInfo(module) : readModuleInfo(resolved.bytes);
+  const info = resolved.kind === 'module' ? probeModuleInfo(module) : readModuleInfo(resolved.bytes);
   return loadWasm(module, info, maxMemory, stackSize, context);
 }
 

@@ -164,6 +164,13 @@ function readGlobals(section: Reader, globals: GlobalInfo[]): void {
   });
 }
 
+/** The global names of a "name" section's content (after its own name). */
+export function readNameSection(content: Uint8Array): Map<number, string> {
+  const names = new Map<number, string>();
+  readGlobalNames(new Reader(content), names);
+  return names;
+}
+
 /** Subsection 7 of the "name" section: global names. */
 function readGlobalNames(section: Reader, names: Map<number, string>): void {
   while (!section.done) {
