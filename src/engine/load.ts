@@ -119,7 +119,7 @@ function heapBase(info: ModuleInfo, initialPages: number): number {
 function workerStacks(info: ModuleInfo, regions: Regions, stackSize: number, workers: number): number[] | undefined {
   const exported = info.exports.get('__stack_pointer');
   if (exported?.kind !== 'global') {
-    if ([...info.globalNames.values()].includes('__stack_pointer')) {
+    if (hasHiddenStackPointer(info)) {
       throw typeError(
         'source',
         'a module that exports its stack pointer, so each worker gets a stack of its own (link with -mmutable-globals -Wl,--export=__stack_pointer)',
@@ -141,6 +141,17 @@ function workerStacks(info: ModuleInfo, regions: Regions, stackSize: number, wor
       throw rangeError('options.stackSize', `such that ${workers} stacks fit the library's memory`, stackSize);
     return offset + size; // stacks grow down
   });
+}
+
+/** A stack pointer the module does not export: named so in its "name" section, or, in a
+ * module linked by LLVM's wasm-ld (which puts `__stack_pointer` first), a first own global
+ * that is a mutable i32. (A compiled Module whose name section was stripped cannot tell.) */
+function hasHiddenStackPointer(info: ModuleInfo): boolean {
+  if ([...info.globalNames.values()].includes('__stack_pointer')) return true;
+  const imported = info.imports.filter((entry) => entry.kind === 'global').length;
+  const first = info.globals[imported];
+  const exported = [...info.exports.values()].some(({ kind, index }) => kind === 'global' && index === imported);
+  return info.llvm && first?.type === 'i32' && first.mutable && !exported;
 }
 
 function wasmKernels(info: ModuleInfo, context: LoadContext) {

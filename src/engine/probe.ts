@@ -13,6 +13,7 @@
 //   names from the module's "name" custom section, which the API does give.
 import { typeError } from '../errors.js';
 import {
+  namesLlvm,
   readNameSection,
   type FunctionType,
   type GlobalInfo,
@@ -41,6 +42,7 @@ export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
     functionTypes: [],
     globals: [],
     globalNames: new Map(),
+    llvm: WebAssembly.Module.customSections(module, 'producers').some((content) => namesLlvm(new Uint8Array(content))),
   };
   const memory = imports.find((entry) => entry.kind === 'memory');
   const onlyMemoryAndAbort = imports.every(

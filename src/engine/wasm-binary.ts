@@ -50,6 +50,9 @@ export interface ModuleInfo {
   globals: GlobalInfo[];
   /** Global names from the "name" section, where the module has one. */
   globalNames: Map<number, string>;
+  /** Whether the "producers" section names an LLVM toolchain (clang, rustc), whose linker
+   * makes the first global the stack pointer. */
+  llvm: boolean;
 }
 
 const VALUE_TYPES: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' };
@@ -67,6 +70,7 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
     functionTypes: [],
     globals: [],
     globalNames: new Map(),
+    llvm: false,
   };
   while (!reader.done) {
     const id = reader.byte();
@@ -74,9 +78,12 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
     const end = reader.at + size;
     const section = new Reader(bytes.subarray(reader.at, end));
     switch (id) {
-      case 0:
-        if (section.name() === 'name') readGlobalNames(section, info.globalNames);
+      case 0: {
+        const name = section.name();
+        if (name === 'name') readGlobalNames(section, info.globalNames);
+        if (name === 'producers') info.llvm = namesLlvm(section.bytes.subarray(section.at));
         break;
+      }
       case 1:
         section.vector(() => types.push(readFunctionType(section)));
         break;
@@ -179,6 +186,11 @@ function readGlobalNames(section: Reader, names: Map<number, string>): void {
     if (id === 7) section.vector(() => names.set(section.uleb(), section.name()));
     section.at = end;
   }
+}
+
+/** Whether a "producers" section's content names clang, rustc or LLVM. */
+export function namesLlvm(content: Uint8Array): boolean {
+  return /clang|rustc|LLVM/.test(new TextDecoder().decode(content));
 }
 
 class StopSection extends Error {}
