@@ -4,6 +4,7 @@
 // can rebuild numbers, bigints and typed arrays (views of the library's memory) from them.
 import { rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
+import type { KernelArray } from './types.js';
 import type { ValueType } from './wasm-binary.js';
 
 /** The typed arrays `lib.alloc` makes, in the order of their tags. */
@@ -20,8 +21,6 @@ export const TYPED_ARRAYS = [
   BigInt64Array,
   BigUint64Array,
 ] as const;
-
-export type KernelArray = InstanceType<(typeof TYPED_ARRAYS)[number]>;
 
 // Tag of an argument slot of a JavaScript kernel; typed arrays are TAG_ARRAY + their index
 // in TYPED_ARRAYS, their slot holding (byte offset, length) as two u32. 0 ends the list.

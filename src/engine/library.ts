@@ -3,58 +3,12 @@
 // heap base; `alloc` hands out regions above it and `kernel` names an export to run.
 import { rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
-import type { LibraryMessage } from '../pool/worker-libraries.js';
+import type { LibraryMessage } from '../engine/library-message.js';
 import { integerIn } from '../validate.js';
-import type { WasmMemory } from '../wasm-types.js';
-import { TYPED_ARRAYS, type ArrayOwner, type KernelArray } from './arguments.js';
+import { TYPED_ARRAYS, type ArrayOwner } from './arguments.js';
+import type { Kernel, KernelArray, KernelArrayConstructor, KernelLibrary, KernelOptions } from './types.js';
 import { Regions } from './regions.js';
 import type { ValueType } from './wasm-binary.js';
-
-/** A typed array type that `lib.alloc` can make. */
-export interface KernelArrayConstructor<T extends KernelArray = KernelArray> {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
-/** A module of kernels loaded on every worker of a pool: see `pool.load`. */
-export interface KernelLibrary {
-  /** The library's shared memory (its `WebAssembly.Memory`), which every worker's instance
-   * of the module uses. Its `buffer` is a new object after every growth. */
-  readonly memory: WasmMemory;
-  /** A typed array of `length` elements on the library's memory, above everything the
-   * module owns, zero-filled. Passed to a kernel it arrives as its byte offset (wasm) or as
-   * a view of the same memory (JavaScript). Stays valid after the memory grows. */
-  alloc<T extends KernelArray>(type: KernelArrayConstructor<T>, length: number): T;
-  /** Gives an array from `alloc` back; passing it to a kernel afterwards is a ValidationError. */
-  free(array: KernelArray): void;
-  /** The exported function `name` as a kernel: a range kernel `(lo, hi, ...args)` computing
-   * `[lo, hi)`, or with `perIndex: true` an `(i, ...args)` called for every index. */
-  kernel(name: string, options?: KernelOptions): Kernel;
-  /** Removes the library from every worker; its kernels cannot run afterwards. */
-  unload(): Promise<void>;
-}
-
-export interface KernelOptions {
-  /** The kernel computes one index per call: `(i, ...args)`. Default: false (a range
-   * kernel, `(lo, hi, ...args)`). */
-  perIndex?: boolean;
-}
-
-/** A kernel of a library, for `pool.parallelFor`. */
-export interface Kernel {
-  readonly name: string;
-  readonly perIndex: boolean;
-}
-
-export interface LoadOptions {
-  /** The most bytes the library's memory may grow to, rounded up to whole 64 KiB pages.
-   * Default and ceiling: the maximum the module declares for its memory (2 GiB for a
-   * JavaScript library). */
-  maxMemory?: number;
-  /** Bytes of the stack each worker gets, for a module that exports `__stack_pointer`.
-   * Default: 65536 (wasm-ld's default stack size). */
-  stackSize?: number;
-}
 
 /** What a library needs of the pool it is loaded on. */
 export interface LibraryHost {

@@ -5,25 +5,12 @@ import {
   RUN_OPTION_NAMES,
   validateRunOptions,
   type RunContext,
-  type RunOptions,
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
-import type { RunStats } from '../schedule/telemetry.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
 import { encodeArguments, type ArgumentSlot } from './arguments.js';
 import { LibraryKernel, type LibraryHost } from './library.js';
-
-export interface ParallelForOptions extends RunOptions {
-  /** The kernel's arguments after its index ones, as its signature types them: numbers for
-   * i32, f32 and f64, a bigint or a safe integer for i64, and typed arrays of the kernel's
-   * library (passed as their byte offset). A JavaScript kernel takes numbers, bigints and
-   * typed arrays of its library (passed as views). Default: none. */
-  args?: readonly unknown[];
-}
-
-export interface ParallelForResult {
-  stats: RunStats;
-}
+import type { ParallelForResult } from './types.js';
 
 export interface ValidatedParallelFor {
   n: number;

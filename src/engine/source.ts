@@ -11,10 +11,6 @@ export type ResolvedSource =
   | { kind: 'module'; module: WebAssembly.Module }
   | { kind: 'javascript'; url: string };
 
-/** A kernel library: a path or URL of a `.wasm` file or of an ES module of JavaScript
- * kernels (`.mjs` or `.js`), the bytes of a wasm module, or a compiled `WebAssembly.Module`. */
-export type LibrarySource = string | URL | ArrayBuffer | ArrayBufferView | object;
-
 const JAVASCRIPT = /\.(mjs|js|cjs)$/i;
 
 export async function resolveSource(source: unknown): Promise<ResolvedSource> {

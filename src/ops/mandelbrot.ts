@@ -4,7 +4,7 @@
 // which is exactly what the schedules are there to even out.
 import { rangeError, typeError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import {
   parallelFor,
   RUN_OPTION_NAMES,
@@ -53,18 +53,16 @@ interface ValidatedMandelbrot extends MandelbrotView {
   run: ValidatedRunOptions;
 }
 
-export function validateMandelbrot(
-  value: unknown,
-  limits: { poolSize: number; capacity: number },
-): ValidatedMandelbrot {
+function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
-  const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
+  // The image, and with `trace` a record per row at most (aligned to a line by the arena).
+  const traceBytes = Math.ceil((height * limits.layout.TRACE_RECORD_BYTES) / 64) * 64;
+  const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'options.width',
@@ -92,7 +90,13 @@ export function validateMandelbrot(
   };
 }
 
-export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+/** Escape counts of the Mandelbrot set over a view, one row per index of the space.
+ * Default schedule `dynamic`, chunk 1 row. */
+export function mandelbrot(executor: Executor, options: MandelbrotOptions): Promise<MandelbrotResult> {
+  return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
+}
+
+async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
   const { arena, control } = turn;
   const { width, height } = view;
   const pixels = width * height;

@@ -6,40 +6,31 @@ import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
 import { readLayout } from '../memory/layout.js';
 import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../memory/module.js';
-import type { RunContext } from '../schedule/parallel-for.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import { hello, type HelloReply } from '../ops/hello.js';
-import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
-import {
-  validateWordCount,
-  wordCount,
-  type WordCountInput,
-  type WordCountOptions,
-  type WordCountResult,
-} from '../ops/wordcount.js';
-import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
+import { matmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
+import { wordCount, type WordCountInput, type WordCountOptions, type WordCountResult } from '../ops/wordcount.js';
+import { mandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
 import { loadLibrary, type LoadContext } from '../engine/load.js';
-import type { Library, KernelLibrary, LoadOptions, Kernel } from '../engine/library.js';
-import {
-  runParallelFor,
-  validateParallelFor,
-  type ParallelForOptions,
-  type ParallelForResult,
-} from '../engine/parallel-for.js';
-import type { LibrarySource } from '../engine/source.js';
+import type { Library } from '../engine/library.js';
+import type {
+  Kernel,
+  KernelLibrary,
+  LibrarySource,
+  LoadOptions,
+  ParallelForOptions,
+  ParallelForResult,
+} from '../engine/types.js';
+import { runParallelFor, validateParallelFor } from '../engine/parallel-for.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
 import { spawnWorker, type WorkerHandle } from './worker-handle.js';
-import type { LibraryMessage } from './worker-libraries.js';
+import type { LibraryMessage } from '../engine/library-message.js';
 
 const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
 
 // How long close() lets workers leave their loop before terminating them.
 const STOP_GRACE_MS = 2000;
-
-/** What an operation holding its turn may use: the pool's shared memory, all to itself. */
-export interface Turn extends RunContext {
-  readonly workers: readonly WorkerHandle[];
-}
 
 interface QueuedCall {
   start(turn: Turn): Promise<void>;
@@ -70,7 +61,8 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   return pool;
 }
 
-export class Pool {
+/** The local Executor: worker threads that share one WebAssembly.Memory. */
+export class Pool implements Executor {
   /** Number of worker threads. */
   readonly size: number;
   readonly #module: WebAssembly.Module;
@@ -126,39 +118,26 @@ export class Pool {
 
   /** Says hello from every worker: one reply per worker, by rank. */
   hello(): Promise<HelloReply[]> {
-    return this.enqueue((turn) => hello(turn));
+    return hello(this);
   }
 
-  /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
-   * Default schedule `dynamic`, chunk 1 row. */
+  /** Escape counts of the Mandelbrot set over a view: `mandelbrot(pool, options)`. */
   mandelbrot(options: MandelbrotOptions): Promise<MandelbrotResult> {
-    return this.#operation(
-      () => validateMandelbrot(options, this.#limits()),
-      (turn, view) => mandelbrot(turn, view),
-    );
+    return mandelbrot(this, options);
   }
 
-  /** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
-   * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
+  /** C = A·B: `matmul(pool, a, b, options)`. */
   matmul<D extends Float64Array | Float32Array>(
     a: Matrix<D>,
     b: Matrix<D>,
     options?: MatmulOptions,
   ): Promise<MatmulResult<D>> {
-    return this.#operation(
-      () => validateMatmul(a, b, options, { ...this.#limits(), layout: this.#control.layout }),
-      (turn, validated) => matmul(turn, validated) as Promise<MatmulResult<D>>,
-    );
+    return matmul(this, a, b, options);
   }
 
-  /** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
-   * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
-   * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+  /** Counts the words of documents or files: `wordCount(pool, input, options)`. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
-    return this.#operation(
-      () => validateWordCount(input, options, this.#limits()),
-      (turn, validated) => wordCount(turn, validated),
-    );
+    return wordCount(this, input, options);
   }
 
   /** Loads a kernel library on every worker: a wasm module that imports a shared
@@ -174,29 +153,16 @@ export class Pool {
    * call of a range kernel, or hi - lo calls of a per-index kernel. Default schedule
    * `dynamic`, chunk as for every operation (about 64 claims per worker). */
   parallelFor(n: number, kernel: Kernel, options?: ParallelForOptions): Promise<ParallelForResult> {
-    return this.#operation(
+    return operation(
+      this,
       () => validateParallelFor(n, kernel, options, { size: this.size, host: this.#host }),
-      (turn, validated) => runParallelFor(turn, validated),
+      runParallelFor,
     );
   }
 
-  /** Validates synchronously (so bad input is refused before anything is queued), then
-   * queues the operation. */
-  #operation<V extends { run: { signal: AbortSignal | undefined } }, R>(
-    validate: () => V,
-    run: (turn: Turn, validated: V) => Promise<R>,
-  ): Promise<R> {
-    let validated: V;
-    try {
-      validated = validate();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.enqueue((turn) => run(turn, validated), validated.run.signal);
-  }
-
-  #limits(): { poolSize: number; capacity: number } {
-    return { poolSize: this.size, capacity: this.#arena.capacity };
+  /** @internal What operations check their input against. */
+  get limits(): OperationLimits {
+    return { poolSize: this.size, capacity: this.#arena.capacity, layout: this.#control.layout };
   }
 
   /** Rejects the calls still queued with PoolClosedError, lets the running one settle, then

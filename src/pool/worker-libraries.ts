@@ -4,28 +4,7 @@
 import type { Layout } from '../memory/layout.js';
 import { decodeJavaScriptArguments } from '../engine/arguments.js';
 import { javascriptAdapter } from '../engine/adapter.js';
-
-/** A library as each worker receives it. */
-export type LibraryMessage =
-  | {
-      type: 'load';
-      id: number;
-      kind: 'wasm';
-      module: WebAssembly.Module;
-      memory: WebAssembly.Memory;
-      /** Per rank: where the worker's stack pointer starts, if the module exports one. */
-      stackTops: number[] | undefined;
-      kernels: { slot: number; name: string; adapter: WebAssembly.Module }[];
-    }
-  | {
-      type: 'load';
-      id: number;
-      kind: 'javascript';
-      url: string;
-      memory: WebAssembly.Memory;
-      kernels: { slot: number; name: string; perIndex: boolean }[];
-    }
-  | { type: 'unload'; id: number };
+import type { LibraryMessage } from '../engine/library-message.js';
 
 interface Installed {
   slots: number[];

@@ -5,8 +5,9 @@ import { hostname } from 'node:os';
 import { parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
-import { readFiles, statFiles } from './read-files.js';
-import { WorkerLibraries, type LibraryMessage } from './worker-libraries.js';
+import { readFiles, statFiles } from '../ops/read-files.js';
+import type { LibraryMessage } from '../engine/library-message.js';
+import { WorkerLibraries } from './worker-libraries.js';
 
 export interface WorkerData {
   module: WebAssembly.Module;

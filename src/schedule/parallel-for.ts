@@ -5,7 +5,6 @@ import { writeArguments as writeSlots, type ArgumentSlot } from '../engine/argum
 import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
 import type { KernelExports } from '../memory/module.js';
-import type { Doorbell } from '../pool/doorbell.js';
 import { abortSignal, booleanArg, callback, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
 import { collectStats, readTrace, type RunStats } from './telemetry.js';
@@ -97,7 +96,8 @@ export interface KernelCall {
 /** The shared state a run needs; the pool gives it to the operation that holds the turn. */
 export interface RunContext {
   control: ControlBlock;
-  doorbell: Doorbell;
+  /** Wakes the workers to run the job in the descriptor; resolves when all have finished. */
+  doorbell: { ring(workers: number): Promise<void> };
   arena: SharedArena;
   poolSize: number;
   /** The calling thread's own instance of the kernels, on the same memory. */
