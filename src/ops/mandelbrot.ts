@@ -60,8 +60,8 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  // The image, and with `trace` a record per row at most (aligned to a line by the arena).
-  const traceBytes = Math.ceil((height * limits.layout.TRACE_RECORD_BYTES) / 64) * 64;
+  // The image, and with `trace` a record per row at most.
+  const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
   const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
@@ -111,8 +111,8 @@ async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<Man
     {
       kernel,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: [out, width, view.maxIter],
-      f64: [view.xmin, view.ymax, dx, dy],
+      i32: { MANDELBROT_OUT: out, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
   );
