@@ -11,6 +11,7 @@ import { mandelbrot } from './suites/mandelbrot.js';
 import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
+import { kernels } from './suites/kernels.js';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   startup,
@@ -21,6 +22,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   matmul,
   wordcount,
   memory,
+  kernels,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */
