@@ -9,6 +9,7 @@ import asc from 'assemblyscript/asc';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, KernelError, SCHEDULES, ValidationError, type KernelLibrary, type Pool } from 'parwasm';
+import { terminateWorker } from 'parwasm/internal';
 import { readModuleInfo } from '../src/engine/wasm-binary.js';
 import { Regions } from '../src/engine/regions.js';
 
@@ -212,11 +213,23 @@ describe('one library on a pool', () => {
     });
   });
 
-  it('refuses a kernel of another pool', async () => {
+  it('loads its libraries on a worker that replaces a dead one', async () => {
+    const lib = await pool.load(bytes);
+    await terminateWorker(pool, 1);
+    const x = lib.alloc(Float64Array, 500).fill(1);
+    const y = lib.alloc(Float64Array, 500);
+    const { stats } = await pool.parallelFor(500, lib.kernel('axpy'), { args: [2, x, y], schedule: 'static' });
+    expect(Array.from(y)).toEqual(new Array(500).fill(2));
+    expect(stats.perWorker[1]!.items).toBe(250); // the replacement computed its block
+    await lib.unload();
+  });
+
+  it('refuses a kernel of another pool, and unloads quietly once its pool is closed', async () => {
     const second = await createPool({ workers: 1 });
     const lib = await second.load(bytes);
     await expect(pool.parallelFor(1, lib.kernel('atZero'))).rejects.toMatchObject({ argument: 'kernel' });
     await second.close();
+    await lib.unload();
   });
 
   it('loads a compiled WebAssembly.Module by probing it', async () => {
