@@ -1,13 +1,32 @@
 // The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
 // every worker, and the control-block layout read from the module's own exports.
 import { readFile } from 'node:fs/promises';
-import type { WasmMemory, WasmModule } from '../wasm-types.js';
+import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-let compiled: Promise<WasmModule> | undefined;
+interface KernelModule {
+  module: WebAssembly.Module;
+  /** The initial memory the module declares (asconfig.json "initialMemory"), which the
+   * memory it imports may not start below. */
+  initialPages: number;
+  /** The worker slots of its control block (assembly/runtime/layout.ts MAX_WORKERS), read
+   * before any instance exists: pool options are checked against it. */
+  maxWorkers: number;
+}
+let compiled: Promise<KernelModule> | undefined;
 
-export function kernelModule(): Promise<WasmModule> {
-  compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
+/** parwasm's module, compiled once per process, and what it declares. */
+export function kernelModule(): Promise<KernelModule> {
+  compiled ??= readFile(wasmUrl).then(async (bytes) => {
+    const info = readModuleInfo(bytes);
+    const memory = info.imports.find((entry) => entry.kind === 'memory');
+    const maxWorkers = info.exports.get('MAX_WORKERS');
+    return {
+      module: await WebAssembly.compile(bytes),
+      initialPages: memory!.limits!.initial,
+      maxWorkers: info.globals[maxWorkers!.index]!.initial!,
+    };
+  });
   return compiled;
 }
 
@@ -18,6 +37,9 @@ export interface KernelExports {
   setWorker(rank: number, threadId: number): void;
   runJob(): void;
   runKernel(kernel: number, lo: number, hi: number): void;
+  /** The chunk the claim loop is computing, or last computed. */
+  currentLo(): number;
+  currentHi(): number;
   [constant: string]: unknown;
 }
 
@@ -30,8 +52,15 @@ export interface HostImports {
   readFiles(lo: number, hi: number): void;
 }
 
-export function instantiate(module: WasmModule, memory: WasmMemory, host: HostImports): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory, ...host } });
+/** Instantiates parwasm's module on the pool's memory, with the function table through which
+ * its claim loop calls library kernels (one table per thread: tables are not shared). */
+export function instantiate(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  table: WebAssembly.Table,
+  host: HostImports,
+): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, table, ...host } });
   return instance.exports as unknown as KernelExports;
 }
 

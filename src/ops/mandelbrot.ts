@@ -4,7 +4,7 @@
 // which is exactly what the schedules are there to even out.
 import { rangeError, typeError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import {
   parallelFor,
   RUN_OPTION_NAMES,
@@ -54,18 +54,16 @@ interface ValidatedMandelbrot extends MandelbrotView {
   run: ValidatedRunOptions;
 }
 
-export function validateMandelbrot(
-  value: unknown,
-  limits: { poolSize: number; capacity: number },
-): ValidatedMandelbrot {
+function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
   const view = validateView(options, 'options');
   const { width, height } = view;
-  // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
-  const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
+  // The image, and with `trace` a record per row at most.
+  const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
+  const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'options.width',
@@ -96,7 +94,13 @@ export function validateView(options: Record<string, unknown>, argument: string)
   return { width, height, xmin, xmax, ymin, ymax, maxIter };
 }
 
-export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+/** Escape counts of the Mandelbrot set over a view, one row per index of the space.
+ * Default schedule `dynamic`, chunk 1 row. */
+export function mandelbrot(executor: Executor, options: MandelbrotOptions): Promise<MandelbrotResult> {
+  return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
+}
+
+async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
   const { arena, control } = turn;
   const { width, height } = view;
   const pixels = width * height;
@@ -111,8 +115,8 @@ export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise
     {
       kernel,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: [out, width, view.maxIter],
-      f64: [view.xmin, view.ymax, dx, dy],
+      i32: { MANDELBROT_OUT: out, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
   );

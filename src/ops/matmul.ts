@@ -3,9 +3,9 @@
 // slivers, then compute tiles of C, each packing its own rows of A. Products with a dimension
 // below THIN run one row of C per index, where packing would cost more than it saves.
 import { rangeError, typeError } from '../errors.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import type { Layout } from '../memory/layout.js';
 import { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -48,12 +48,7 @@ interface ValidatedMatmul {
   run: ValidatedRunOptions;
 }
 
-export function validateMatmul(
-  a: unknown,
-  b: unknown,
-  options: unknown,
-  limits: { poolSize: number; capacity: number; layout: Layout },
-): ValidatedMatmul {
+function validateMatmul(a: unknown, b: unknown, options: unknown, limits: OperationLimits): ValidatedMatmul {
   const left = matrix(a, 'a');
   const right = matrix(b, 'b');
   if (left.data.constructor !== right.data.constructor) {
@@ -98,17 +93,31 @@ function matrix(value: unknown, name: string): Matrix {
 
 /** Bytes of A, B, C, packed B and the workers' packed-A scratch. */
 function regionSizes(m: number, n: number, k: number, bytes: number, workers: number, layout: Layout): number[] {
-  const nr = 32 / bytes;
+  const nr = layout.MATMUL_NR_BYTES / bytes;
   const packed = isThin(m, n, k) ? [0, 0] : [k * Math.ceil(n / nr) * nr, workers * layout.MATMUL_MC * layout.MATMUL_KC];
-  // Each region is rounded up to a 64-byte line by the arena.
-  return [m * k, k * n, m * n, ...packed].map((elements) => Math.ceil((elements * bytes) / 64) * 64);
+  return [m * k, k * n, m * n, ...packed].map((elements) => SharedArena.regionBytes(elements * bytes));
 }
 
 function isThin(m: number, n: number, k: number): boolean {
   return Math.min(m, n, k) < THIN;
 }
 
-export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
+/** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
+ * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
+export function matmul<D extends Float64Array | Float32Array>(
+  executor: Executor,
+  a: Matrix<D>,
+  b: Matrix<D>,
+  options?: MatmulOptions,
+): Promise<MatmulResult<D>> {
+  return operation(
+    executor,
+    (limits) => validateMatmul(a, b, options, limits),
+    (turn, validated) => runMatmul(turn, validated) as Promise<MatmulResult<D>>,
+  );
+}
+
+async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
   const {
     arena,
     control: { layout },
@@ -129,7 +138,17 @@ export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: Validat
   view(bAt, k * n).set(b.data);
   const f64 = bytesPerElement === 8;
   const tileColumns = Math.ceil(n / layout.MATMUL_NC);
-  const args = [aAt, bAt, cAt, packedAt, scratchAt, m, n, k, tileColumns];
+  const args = {
+    MATMUL_A: aAt,
+    MATMUL_B: bAt,
+    MATMUL_C: cAt,
+    MATMUL_PACKED_B: packedAt,
+    MATMUL_SCRATCH: scratchAt,
+    MATMUL_M: m,
+    MATMUL_N: n,
+    MATMUL_K: k,
+    MATMUL_TILE_COLUMNS: tileColumns,
+  };
 
   let packStats: RunStats | undefined;
   let stats: RunStats;
@@ -138,7 +157,7 @@ export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: Validat
     const small = 2 * m * n * k <= ON_CALLER_FLOPS && !run.trace;
     stats = small ? runOnCaller(turn, call, run) : await parallelFor(turn, call, run);
   } else {
-    const slivers = Math.ceil(n / (32 / bytesPerElement));
+    const slivers = Math.ceil(n / (layout.MATMUL_NR_BYTES / bytesPerElement));
     const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;
     packStats = await parallelFor(turn, { kernel: packB, n: slivers, i32: args }, auxiliaryRun(run, 'static'));
     const tiles = Math.ceil(m / layout.MATMUL_MC) * tileColumns;
