@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>>
   study: async () => (await import('./study.js')).runStudy,
   tour: async () => (await import('./tour.js')).runTour,
   bench: async () => (await import('./bench.js')).runBench,
+  node: async () => (await import('./node.js')).runNode,
 };
 const USAGE = `usage: parwasm <command> [options]
 
@@ -22,6 +23,7 @@ commands:
   wordcount   the most frequent words of files
   study       the Mandelbrot load-balancing study, with charts
   bench       the benchmark suites, peers beside parwasm (from a clone of the repository)
+  node        serve a cluster's jobs from Redis with a local pool (needs bullmq and ioredis)
 
 Run 'parwasm <command> --help' for a command's options.`;
 

@@ -48,7 +48,7 @@ export interface MandelbrotResult {
 const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
-interface ValidatedMandelbrot extends MandelbrotView {
+export interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
   run: ValidatedRunOptions;
 }
@@ -92,22 +92,29 @@ export function validateMandelbrot(
   };
 }
 
-export async function mandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+/** Rows [rows.lo, rows.hi) of the view (a cluster node computes a band of a larger image);
+ * the result holds just those rows. */
+export async function mandelbrot(
+  turn: Turn,
+  view: ValidatedMandelbrot,
+  rows = { lo: 0, hi: view.height },
+): Promise<MandelbrotResult> {
   const { arena, control } = turn;
-  const { width, height } = view;
+  const { width } = view;
+  const height = rows.hi - rows.lo;
   const pixels = width * height;
   const out = arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
-  const dy = (view.ymax - view.ymin) / height;
+  const dy = (view.ymax - view.ymin) / view.height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
   const stats = await parallelFor(
     turn,
     {
       kernel,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: [out, width, view.maxIter],
+      i32: [out, width, view.maxIter, rows.lo],
       f64: [view.xmin, view.ymax, dx, dy],
     },
     run,
