@@ -24,12 +24,20 @@ export async function runNode(args: string[]): Promise<void> {
   const workers = positiveInteger(flags.workers, 'workers');
   // Loaded here, not at the top: the other commands must not need bullmq and ioredis.
   const { startNode } = await import('../cluster/node.js');
-  const node = await startNode({
-    redis: flags.redis,
-    ...(workers === undefined ? {} : { workers }),
-    ...(flags.name === undefined ? {} : { name: flags.name }),
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
+  let node: Awaited<ReturnType<typeof startNode>>;
+  try {
+    node = await startNode({
+      redis: flags.redis,
+      ...(workers === undefined ? {} : { workers }),
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    });
+  } catch (error) {
+    // A missing package, an unreachable Redis, a name in use: one line, not a stack.
+    console.error(`parwasm node: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   await new Promise<void>((resolve) => {
     const leave = (signal: NodeJS.Signals): void => {
       console.log(`${new Date().toISOString()} ${node.name}: ${signal}, leaving after the current job`);

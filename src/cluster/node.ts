@@ -58,6 +58,8 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
     subscriber.on('message', (_channel: string, op: string) => server.ended(op));
     const workerOptions = {
       connection: redis,
+      // Stored on each job it takes (job.processedBy): who holds what, for operators and tests.
+      name,
       prefix: QUEUE_PREFIX,
       concurrency: 1,
       lockDuration: LOCK_DURATION_MS,
