@@ -41,8 +41,11 @@ async function expectAccounted(stats: ClusterStats): Promise<void> {
   expect((await redis.keys('parwasm:q:*')).filter((key) => !/:(events|meta|id|stalled-check)$/.test(key))).toEqual([]);
 }
 
-const random = (n: number, Type: Float64ArrayConstructor | Float32ArrayConstructor) =>
-  Type.from({ length: n }, () => Math.random() * 2 - 1);
+function random(n: number, Type: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
+  const data = new Type(n);
+  for (let i = 0; i < n; i++) data[i] = Math.random() * 2 - 1;
+  return data;
+}
 
 redisServer.describe('a cluster of two nodes', () => {
   redisServer.it('lists its nodes and says hello from every worker of every node', async () => {
