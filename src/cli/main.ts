@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // parwasm's command line: `parwasm <command> [options]`.
+import { isClusterError } from './cluster-flag.js';
 import { UsageError } from './usage.js';
 
 // Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
@@ -45,6 +46,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error instanceof Error && error.name === 'ValidationError')) {
     console.error(`parwasm: ${(error as Error).message}`);
     process.exitCode = 2;
+    return;
+  }
+  if (isClusterError(error)) {
+    console.error(`parwasm: ${error.message}`);
+    process.exitCode = 1;
     return;
   }
   throw error;

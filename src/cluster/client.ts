@@ -143,6 +143,8 @@ export class Cluster {
     let queue = this.#queues.get(name);
     if (!queue) {
       queue = new this.#peers.bullmq.Queue(name, { connection: this.#redis, prefix: QUEUE_PREFIX });
+      // A lost connection is reported by the operation that meets it, not as a stray event.
+      queue.on('error', () => undefined);
       this.#queues.set(name, queue);
     }
     return queue;

@@ -47,13 +47,16 @@ export async function connect(peers: Peers, url: string, retriesPerRequest: numb
     maxRetriesPerRequest: retriesPerRequest,
     retryStrategy: (times) => (connected ? Math.min(times * 100, MAX_RECONNECT_DELAY_MS) : null),
   });
-  // Without a listener, ioredis prints every failed reconnection attempt.
-  redis.on('error', () => undefined);
+  // Without a listener, ioredis prints every failed reconnection attempt. The first error
+  // says why a connection failed (ECONNREFUSED); connect() itself only says it closed.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => (cause ??= error));
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new RedisUnavailableError(`cannot reach Redis at ${redactedUrl(url)}: ${(error as Error).message}`, error);
+    const reason = cause ?? (error as Error);
+    throw new RedisUnavailableError(`cannot reach Redis at ${redactedUrl(url)}: ${reason.message}`, reason);
   }
   connected = true;
   return redis;

@@ -38,7 +38,9 @@ async function expectAccounted(stats: ClusterStats): Promise<void> {
   expect(stats.perNode.reduce((sum, node) => sum + node.items, 0)).toBe(stats.n);
   expect(stats.perNode.reduce((sum, node) => sum + node.jobs, 0)).toBe(stats.jobs);
   expect(await redis.keys('parwasm:op:*')).toEqual([]);
-  expect((await redis.keys('parwasm:q:*')).filter((key) => !/:(events|meta|id|stalled-check)$/.test(key))).toEqual([]);
+  expect(
+    (await redis.keys('parwasm:q:*')).filter((key) => !/:(events|meta|id|stalled-check|marker)$/.test(key)),
+  ).toEqual([]);
 }
 
 function random(n: number, Type: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
