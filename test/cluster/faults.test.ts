@@ -33,6 +33,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(running.map((node) => node.kill()));
   running = [];
+  // A killed node stays listed until its registration expires: the next test starts clean.
+  const registrations = await redis.keys('parwasm:node:*');
+  if (registrations.length > 0) await redis.client.del(...registrations);
 });
 
 afterAll(async () => {
@@ -42,9 +45,13 @@ afterAll(async () => {
 });
 
 async function nodes(...names: string[]): Promise<TestNode[]> {
-  const started = await Promise.all(names.map((name) => startNode(redis.url, name)));
-  running.push(...started);
-  return started;
+  return Promise.all(
+    names.map(async (name) => {
+      const node = await startNode(redis.url, name);
+      running.push(node);
+      return node;
+    }),
+  );
 }
 
 /** Waits until `node` holds a job of the shared queue, then kills it with SIGKILL. Returns

@@ -171,6 +171,11 @@ export async function startNode(
       await exited;
     },
   };
-  await node.line(/joined/);
+  try {
+    await node.line(/joined/);
+  } catch (error) {
+    await node.kill();
+    throw error;
+  }
   return node;
 }
