@@ -83,3 +83,21 @@ export class PoolClosedError extends Error {
     super('the pool is closed');
   }
 }
+
+/** A kernel of a loaded library trapped (unreachable, an out-of-bounds access, an integer
+ * divided by zero) or, for a JavaScript kernel, threw. The pool stays usable. */
+export class KernelError extends Error {
+  override readonly name = 'KernelError' as const;
+  constructor(
+    /** The kernel's name in its library. */
+    readonly kernel: string,
+    /** The range being computed when it failed: [lo, hi). For a per-index kernel, the chunk
+     * that held the failing index. */
+    readonly lo: number,
+    readonly hi: number,
+    /** The trap's or the exception's message. */
+    readonly detail: string,
+  ) {
+    super(`kernel '${kernel}' failed on [${lo}, ${hi}): ${detail}`);
+  }
+}

@@ -1,14 +1,15 @@
 // Internals for parwasm's own tests and benchmarks: not part of the public API, not listed
 // in package.json "exports", and free to change.
 export { startPool } from './pool/pool.js';
-export type { Turn } from './pool/pool.js';
+export type { Turn } from './engine/executor.js';
 export { parallelFor, validateRunOptionsBag, defaultChunk } from './schedule/parallel-for.js';
 export type { KernelCall } from './schedule/parallel-for.js';
 export { staticBlock } from './schedule/schedules.js';
 export { SharedArena } from './memory/arena.js';
 export { markRun, spinRun, faultRun } from './ops/synthetic.js';
 
-import type { Pool, Turn } from './pool/pool.js';
+import type { Turn } from './engine/executor.js';
+import type { Pool } from './pool/pool.js';
 
 /** Runs `task` with the pool to itself, queued behind every earlier call. */
 export function withTurn<T>(pool: Pool, task: (turn: Turn) => Promise<T>, signal?: AbortSignal): Promise<T> {

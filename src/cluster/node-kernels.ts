@@ -4,7 +4,7 @@
 // workers with the node-local schedule, and returns the output as bytes. Adding an
 // operation adds an entry here and nothing to the node's loop.
 import type { Pool } from '../pool/pool.js';
-import { mandelbrot, type ValidatedMandelbrot } from '../ops/mandelbrot.js';
+import { mandelbrotRows, type ValidatedMandelbrot } from '../ops/mandelbrot.js';
 import type { ValidatedRunOptions } from '../schedule/parallel-for.js';
 import { bytesOf } from './protocol.js';
 
@@ -44,13 +44,13 @@ const hello: NodeKernel<null> = {
 type MandelbrotInput = Omit<ValidatedMandelbrot, 'run'>;
 
 /** Index space: rows of the image; input `view`; output: the rows' escape counts (u32). */
-const mandelbrotRows: NodeKernel<MandelbrotInput> = {
+const mandelbrotBand: NodeKernel<MandelbrotInput> = {
   async load(read) {
     return JSON.parse((await read.get('view')).toString()) as MandelbrotInput;
   },
   async run({ pool, input, lo, hi, signal }) {
     const view = { ...input, run: localRun(pool, signal) };
-    const band = await pool.enqueue((turn) => mandelbrot(turn, view, { lo, hi }), signal);
+    const band = await pool.enqueue((turn) => mandelbrotRows(turn, view, lo, hi), signal);
     return bytesOf(band.data);
   },
 };
@@ -95,7 +95,7 @@ const wordCountFiles: NodeKernel<string[]> = {
 
 export const NODE_KERNELS: Readonly<Record<string, NodeKernel>> = {
   'parwasm.hello': hello,
-  'parwasm.mandelbrot': mandelbrotRows,
+  'parwasm.mandelbrot': mandelbrotBand,
   'parwasm.matmul': matmulRows,
   'parwasm.wordcount': wordCountFiles,
 };

@@ -15,7 +15,7 @@ export class ControlBlock {
   readonly #f64: Float64Array;
 
   constructor(
-    memory: WebAssembly.Memory,
+    readonly memory: WebAssembly.Memory,
     readonly layout: Layout,
   ) {
     this.#i32 = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);

@@ -10,6 +10,20 @@ const NAMES = [
   'COMMAND',
   'COMMAND_RUN',
   'COMMAND_STOP',
+  'COMMAND_MESSAGE',
+  'ABI_VERSION',
+  'JOB_LO',
+  'ARGS',
+  'ARG_SLOTS',
+  'ARG_SLOT_BYTES',
+  'ARG_TAGS',
+  'ERROR_RANK',
+  'ERROR_LO',
+  'ERROR_HI',
+  'ERROR_TEXT_LENGTH',
+  'ERROR_TEXT',
+  'ERROR_TEXT_BYTES',
+  'FIRST_TABLE_KERNEL',
   'PENDING',
   'ABORT',
   'JOB_KERNEL',
@@ -69,8 +83,13 @@ const NAMES = [
 /** Byte offsets and ids exported by the module; every name is checked to be present. */
 export type Layout = Readonly<Record<(typeof NAMES)[number], number>>;
 
+// The runtime ABI this host speaks (assembly/runtime/layout.ts ABI_VERSION).
+const ABI_VERSION = 2;
+
 export function readLayout(exports: KernelExports): Layout {
   const constants = readConstants(exports);
+  if (constants.ABI_VERSION !== ABI_VERSION)
+    throw new Error(`parwasm.wasm speaks runtime ABI ${constants.ABI_VERSION}, this host ${ABI_VERSION}`);
   for (const name of NAMES) {
     if (typeof constants[name] !== 'number') throw new Error(`parwasm.wasm does not export ${name}`);
   }

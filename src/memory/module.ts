@@ -1,12 +1,18 @@
 // The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
 // every worker, and the control-block layout read from the module's own exports.
 import { readFile } from 'node:fs/promises';
+import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<{ module: WebAssembly.Module; initialPages: number }> | undefined;
 
-export function kernelModule(): Promise<WebAssembly.Module> {
-  compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
+/** parwasm's module, and the initial memory it declares (asconfig.json "initialMemory"),
+ * which the memory it imports may not start below. */
+export function kernelModule(): Promise<{ module: WebAssembly.Module; initialPages: number }> {
+  compiled ??= readFile(wasmUrl).then(async (bytes) => {
+    const memory = readModuleInfo(bytes).imports.find((entry) => entry.kind === 'memory');
+    return { module: await WebAssembly.compile(bytes), initialPages: memory!.limits!.initial };
+  });
   return compiled;
 }
 
@@ -17,6 +23,9 @@ export interface KernelExports {
   setWorker(rank: number, threadId: number): void;
   runJob(): void;
   runKernel(kernel: number, lo: number, hi: number): void;
+  /** The chunk the claim loop is computing, or last computed. */
+  currentLo(): number;
+  currentHi(): number;
   [constant: string]: unknown;
 }
 
@@ -29,8 +38,15 @@ export interface HostImports {
   readFiles(lo: number, hi: number): void;
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, host: HostImports): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory, ...host } });
+/** Instantiates parwasm's module on the pool's memory, with the function table through which
+ * its claim loop calls library kernels (one table per thread: tables are not shared). */
+export function instantiate(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  table: WebAssembly.Table,
+  host: HostImports,
+): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, table, ...host } });
   return instance.exports as unknown as KernelExports;
 }
 

@@ -2,7 +2,7 @@
 // own index of [0, size) (the static schedule gives worker r index r) and writes its rank and
 // thread id there, so each reply is written by the worker it describes.
 import { parallelFor } from '../schedule/parallel-for.js';
-import type { Turn } from '../pool/pool.js';
+import type { Executor } from '../engine/executor.js';
 
 /** One worker's greeting. */
 export interface HelloReply {
@@ -16,17 +16,20 @@ export interface HelloReply {
   hostname: string;
 }
 
-export async function hello(turn: Turn): Promise<HelloReply[]> {
-  const { arena, control, poolSize: size } = turn;
-  const replies = arena.alloc(size * 8);
-  await parallelFor(
-    turn,
-    { kernel: control.layout.KERNEL_HELLO, n: size, i32: [replies] },
-    { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size, onProgress: undefined },
-  );
-  const words = arena.i32(replies, size * 2);
-  return Array.from({ length: size }, (_, index) => {
-    const rank = words[2 * index]!;
-    return { rank, size, threadId: words[2 * index + 1]!, hostname: turn.workers[rank]!.hostname };
+/** Says hello from every worker: one reply per worker, by rank. */
+export function hello(executor: Executor): Promise<HelloReply[]> {
+  return executor.enqueue(async (turn) => {
+    const { arena, control, poolSize: size } = turn;
+    const replies = arena.alloc(size * 8);
+    await parallelFor(
+      turn,
+      { kernel: control.layout.KERNEL_HELLO, n: size, i32: [replies] },
+      { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size, onProgress: undefined },
+    );
+    const words = arena.i32(replies, size * 2);
+    return Array.from({ length: size }, (_, index) => {
+      const rank = words[2 * index]!;
+      return { rank, size, threadId: words[2 * index + 1]!, hostname: turn.workers[rank]!.hostname };
+    });
   });
 }

@@ -4,7 +4,7 @@
 // which is exactly what the schedules are there to even out.
 import { rangeError, typeError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import {
   parallelFor,
   RUN_OPTION_NAMES,
@@ -53,18 +53,19 @@ export interface ValidatedMandelbrot extends MandelbrotView {
   run: ValidatedRunOptions;
 }
 
-export function validateMandelbrot(
-  value: unknown,
-  limits: { poolSize: number; capacity: number },
-): ValidatedMandelbrot {
+/** A cluster client checks views with no pool of its own: no layout, and no trace buffer. */
+type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> & Partial<Pick<OperationLimits, 'layout'>>;
+
+export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  // The image, and with `trace` a record per row at most (see TRACE_RECORD_BYTES).
-  const bytes = width * height * 4 + (options.trace === true ? height * 32 + 64 : 0);
+  // The image, and with `trace` a record per row at most (aligned to a line by the arena).
+  const traceBytes = Math.ceil((height * (limits.layout?.TRACE_RECORD_BYTES ?? 0)) / 64) * 64;
+  const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'options.width',
@@ -92,16 +93,27 @@ export function validateMandelbrot(
   };
 }
 
-/** Rows [rows.lo, rows.hi) of the view (a cluster node computes a band of a larger image);
- * the result holds just those rows. */
-export async function mandelbrot(
+/** Escape counts of the Mandelbrot set over a view, one row per index of the space.
+ * Default schedule `dynamic`, chunk 1 row. */
+export function mandelbrot(executor: Executor, options: MandelbrotOptions): Promise<MandelbrotResult> {
+  return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
+}
+
+function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+  return mandelbrotRows(turn, view, 0, view.height);
+}
+
+/** Rows [lo, hi) of the view: the whole image, or the band a cluster node computes. The
+ * result holds just those rows. */
+export async function mandelbrotRows(
   turn: Turn,
   view: ValidatedMandelbrot,
-  rows = { lo: 0, hi: view.height },
+  lo: number,
+  hi: number,
 ): Promise<MandelbrotResult> {
   const { arena, control } = turn;
   const { width } = view;
-  const height = rows.hi - rows.lo;
+  const height = hi - lo;
   const pixels = width * height;
   const out = arena.alloc(pixels * 4);
   const kernel =
@@ -113,8 +125,11 @@ export async function mandelbrot(
     turn,
     {
       kernel,
+      lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: [out, width, view.maxIter, rows.lo],
+      // The kernel writes row py at out + py × width × 4: the band's row lo lands at `out`.
+      // (That offset may be below zero as an i32: the kernel's u32 address arithmetic wraps.)
+      i32: [out - lo * width * 4, width, view.maxIter],
       f64: [view.xmin, view.ymax, dx, dy],
     },
     run,

@@ -3,9 +3,9 @@
 // slivers, then compute tiles of C, each packing its own rows of A. Products with a dimension
 // below THIN run one row of C per index, where packing would cost more than it saves.
 import { rangeError, typeError } from '../errors.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import type { Layout } from '../memory/layout.js';
 import { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -48,12 +48,7 @@ interface ValidatedMatmul {
   run: ValidatedRunOptions;
 }
 
-export function validateMatmul(
-  a: unknown,
-  b: unknown,
-  options: unknown,
-  limits: { poolSize: number; capacity: number; layout: Layout },
-): ValidatedMatmul {
+function validateMatmul(a: unknown, b: unknown, options: unknown, limits: OperationLimits): ValidatedMatmul {
   const { left, right } = validateOperands(a, b);
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', RUN_OPTION_NAMES);
@@ -114,7 +109,22 @@ function isThin(m: number, n: number, k: number): boolean {
   return Math.min(m, n, k) < THIN;
 }
 
-export async function matmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
+/** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
+ * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
+export function matmul<D extends Float64Array | Float32Array>(
+  executor: Executor,
+  a: Matrix<D>,
+  b: Matrix<D>,
+  options?: MatmulOptions,
+): Promise<MatmulResult<D>> {
+  return operation(
+    executor,
+    (limits) => validateMatmul(a, b, options, limits),
+    (turn, validated) => runMatmul(turn, validated) as Promise<MatmulResult<D>>,
+  );
+}
+
+async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
   const {
     arena,
     control: { layout },

@@ -2,7 +2,7 @@
 // the tests check the schedules with them and the benchmarks time the schedules with them.
 // Internal: exported from src/internal.ts only.
 import { SharedArena } from '../memory/arena.js';
-import type { Pool, Turn } from '../pool/pool.js';
+import type { Executor as Pool, Turn } from '../engine/executor.js';
 import { parallelFor, validateRunOptionsBag, type KernelCall } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 

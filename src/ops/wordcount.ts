@@ -5,8 +5,8 @@
 // merged entries into strings, lower-casing each distinct non-ASCII raw word once.
 import { rangeError, typeError } from '../errors.js';
 import type { SharedArena } from '../memory/arena.js';
-import type { Turn } from '../pool/pool.js';
-import { FILE_STATUS } from '../pool/read-files.js';
+import { operation, type Executor, type Turn } from '../engine/executor.js';
+import { FILE_STATUS } from './read-files.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -74,7 +74,18 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
   throw typeError('input', 'an array of strings or { files: string[] }', input);
 }
 
-export async function wordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
+/** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
+ * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
+ * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+export function wordCount(
+  executor: Executor,
+  input: WordCountInput,
+  options?: WordCountOptions,
+): Promise<WordCountResult> {
+  return operation(executor, (limits) => validateWordCount(input, options, limits), runWordCount);
+}
+
+async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
   const {
     arena,
     control: { layout },

@@ -6,33 +6,31 @@ import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
 import { readLayout } from '../memory/layout.js';
 import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../memory/module.js';
-import type { RunContext } from '../schedule/parallel-for.js';
+import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import { hello, type HelloReply } from '../ops/hello.js';
-import { matmul, validateMatmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
-import {
-  validateWordCount,
-  wordCount,
-  type WordCountInput,
-  type WordCountOptions,
-  type WordCountResult,
-} from '../ops/wordcount.js';
-import { mandelbrot, validateMandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
+import { matmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
+import { wordCount, type WordCountInput, type WordCountOptions, type WordCountResult } from '../ops/wordcount.js';
+import { mandelbrot, type MandelbrotOptions, type MandelbrotResult } from '../ops/mandelbrot.js';
+import { loadLibrary, type LoadContext } from '../engine/load.js';
+import type { Library } from '../engine/library.js';
+import type {
+  Kernel,
+  KernelLibrary,
+  LibrarySource,
+  LoadOptions,
+  ParallelForOptions,
+  ParallelForResult,
+} from '../engine/types.js';
+import { runParallelFor, validateParallelFor } from '../engine/parallel-for.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
 import { spawnWorker, type WorkerHandle } from './worker-handle.js';
+import type { LibraryMessage } from '../engine/library-message.js';
 
 const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
 
-// The module's declared initial memory (asconfig.json "initialMemory"): an imported memory
-// may not start smaller.
-const INITIAL_PAGES = 4;
 // How long close() lets workers leave their loop before terminating them.
 const STOP_GRACE_MS = 2000;
-
-/** What an operation holding its turn may use: the pool's shared memory, all to itself. */
-export interface Turn extends RunContext {
-  readonly workers: readonly WorkerHandle[];
-}
 
 interface QueuedCall {
   start(turn: Turn): Promise<void>;
@@ -48,11 +46,12 @@ export function createPool(options?: PoolOptions): Promise<Pool> {
 /** createPool with another worker entry point (tests use one that fails to start). */
 export async function startPool(options: unknown, workerEntry: URL): Promise<Pool> {
   const { workers, maxMemoryPages } = validatePoolOptions(options);
-  const module = await kernelModule();
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxMemoryPages, shared: true });
+  const { module, initialPages } = await kernelModule();
+  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxMemoryPages, shared: true });
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.
-  const kernels = instantiate(module, memory, {
+  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+  const kernels = instantiate(module, memory, table, {
     now: () => performance.now(),
     statFiles: filesOnWorkersOnly,
     readFiles: filesOnWorkersOnly,
@@ -62,7 +61,8 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   return pool;
 }
 
-export class Pool {
+/** The local Executor: worker threads that share one WebAssembly.Memory. */
+export class Pool implements Executor {
   /** Number of worker threads. */
   readonly size: number;
   readonly #module: WebAssembly.Module;
@@ -81,6 +81,12 @@ export class Pool {
   #broken: Error | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Loaded libraries by id, and the function-table slots their adapters hold. */
+  readonly #libraries = new Map<number, Library>();
+  readonly #usedSlots = new Set<number>();
+  #nextLibraryId = 1;
+  /** What kernel libraries see of this pool. */
+  readonly #host: LoadContext;
 
   /** @internal Use createPool(). */
   constructor(size: number, parts: PoolParts) {
@@ -93,6 +99,7 @@ export class Pool {
     this.#arena = new SharedArena(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
     this.#doorbell = new Doorbell(this.#control);
     this.#workers = new Array<WorkerHandle | undefined>(size).fill(undefined);
+    this.#host = this.#libraryHost();
   }
 
   /** @internal Starts every worker; on any failure stops the others and rejects. */
@@ -111,58 +118,51 @@ export class Pool {
 
   /** Says hello from every worker: one reply per worker, by rank. */
   hello(): Promise<HelloReply[]> {
-    return this.enqueue((turn) => hello(turn));
+    return hello(this);
   }
 
-  /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
-   * Default schedule `dynamic`, chunk 1 row. */
+  /** Escape counts of the Mandelbrot set over a view: `mandelbrot(pool, options)`. */
   mandelbrot(options: MandelbrotOptions): Promise<MandelbrotResult> {
-    return this.#operation(
-      () => validateMandelbrot(options, this.#limits()),
-      (turn, view) => mandelbrot(turn, view),
-    );
+    return mandelbrot(this, options);
   }
 
-  /** C = A·B for row-major matrices of one dtype (Float64Array or Float32Array); the result
-   * keeps it. Default schedule `dynamic`, chunk 1 tile of C. */
+  /** C = A·B: `matmul(pool, a, b, options)`. */
   matmul<D extends Float64Array | Float32Array>(
     a: Matrix<D>,
     b: Matrix<D>,
     options?: MatmulOptions,
   ): Promise<MatmulResult<D>> {
-    return this.#operation(
-      () => validateMatmul(a, b, options, { ...this.#limits(), layout: this.#control.layout }),
-      (turn, validated) => matmul(turn, validated) as Promise<MatmulResult<D>>,
-    );
+    return matmul(this, a, b, options);
   }
 
-  /** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
-   * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
-   * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+  /** Counts the words of documents or files: `wordCount(pool, input, options)`. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
-    return this.#operation(
-      () => validateWordCount(input, options, this.#limits()),
-      (turn, validated) => wordCount(turn, validated),
+    return wordCount(this, input, options);
+  }
+
+  /** Loads a kernel library on every worker: a wasm module that imports a shared
+   * `env.memory` (from AssemblyScript, C, Rust...), or an ES module of JavaScript functions.
+   * `source` is a path or URL (`.wasm`, or `.mjs` / `.js` for JavaScript), the bytes of a
+   * wasm module, or a compiled `WebAssembly.Module`. */
+  load(source: LibrarySource, options?: LoadOptions): Promise<KernelLibrary> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    return loadLibrary(source, options, this.#host);
+  }
+
+  /** Runs a library kernel over the indices [0, n) with a schedule: each chunk [lo, hi) is one
+   * call of a range kernel, or hi - lo calls of a per-index kernel. Default schedule
+   * `dynamic`, chunk as for every operation (about 64 claims per worker). */
+  parallelFor(n: number, kernel: Kernel, options?: ParallelForOptions): Promise<ParallelForResult> {
+    return operation(
+      this,
+      () => validateParallelFor(n, kernel, options, { size: this.size, host: this.#host }),
+      runParallelFor,
     );
   }
 
-  /** Validates synchronously (so bad input is refused before anything is queued), then
-   * queues the operation. */
-  #operation<V extends { run: { signal: AbortSignal | undefined } }, R>(
-    validate: () => V,
-    run: (turn: Turn, validated: V) => Promise<R>,
-  ): Promise<R> {
-    let validated: V;
-    try {
-      validated = validate();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.enqueue((turn) => run(turn, validated), validated.run.signal);
-  }
-
-  #limits(): { poolSize: number; capacity: number } {
-    return { poolSize: this.size, capacity: this.#arena.capacity };
+  /** @internal What operations check their input against. */
+  get limits(): OperationLimits {
+    return { poolSize: this.size, capacity: this.#arena.capacity, layout: this.#control.layout };
   }
 
   /** Rejects the calls still queued with PoolClosedError, lets the running one settle, then
@@ -272,8 +272,51 @@ export class Pool {
     clearTimeout(grace);
   }
 
+  #libraryHost(): LoadContext {
+    return {
+      size: this.size,
+      layout: this.#control.layout,
+      takeSlots: (count) => {
+        const slots: number[] = [];
+        for (let slot = this.#control.layout.FIRST_TABLE_KERNEL; slots.length < count; slot++) {
+          if (!this.#usedSlots.has(slot)) slots.push(slot);
+        }
+        for (const slot of slots) this.#usedSlots.add(slot);
+        return slots;
+      },
+      nextLibraryId: () => this.#nextLibraryId++,
+      register: (library) => this.#libraries.set(library.id, library),
+      release: (library) => {
+        this.#libraries.delete(library.id);
+        for (const { rangeSlot, indexSlot } of library.kernels.values()) {
+          if (rangeSlot !== undefined) this.#usedSlots.delete(rangeSlot);
+          if (indexSlot !== undefined) this.#usedSlots.delete(indexSlot);
+        }
+      },
+      broadcast: (message) => this.enqueue(() => this.#broadcast(message)),
+    };
+  }
+
+  /** Gives every worker its message and waits until all have applied it. */
+  async #broadcast(message: (rank: number) => LibraryMessage): Promise<void> {
+    const { layout } = this.#control;
+    for (const handle of this.#workers) handle!.port.postMessage(message(handle!.rank));
+    this.#control.store(layout.ERROR_RANK, 0);
+    this.#control.store(layout.COMMAND, layout.COMMAND_MESSAGE);
+    try {
+      await this.#doorbell.ring(this.size);
+    } finally {
+      this.#control.store(layout.COMMAND, layout.COMMAND_RUN);
+    }
+    if (this.#control.load(layout.ERROR_RANK) !== 0) {
+      const length = this.#control.load(layout.ERROR_TEXT_LENGTH);
+      throw new Error(new TextDecoder().decode(new Uint8Array(this.#memory.buffer, layout.ERROR_TEXT, length).slice()));
+    }
+  }
+
   #spawn(rank: number) {
-    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin };
+    const libraries = [...this.#libraries.values()].map((library) => library.message(rank));
+    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin, libraries };
     return spawnWorker(this.#workerEntry, data, (handle, exitCode, error) => this.#onExit(handle, exitCode, error));
   }
 

@@ -1,5 +1,5 @@
 // Starting one worker thread and watching it die.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WorkerCrashError } from '../errors.js';
 import type { ReadyMessage, WorkerData } from './worker.js';
 
@@ -8,6 +8,8 @@ export interface WorkerHandle {
   readonly worker: Worker;
   readonly threadId: number;
   readonly hostname: string;
+  /** Where the pool posts library messages; the worker takes them when told to. */
+  readonly port: MessagePort;
 }
 
 export interface StartingWorker {
@@ -21,10 +23,15 @@ export interface StartingWorker {
  * `onExit`, once, with its exit code and the error it threw, if any. */
 export function spawnWorker(
   entry: URL,
-  data: WorkerData,
+  data: Omit<WorkerData, 'port'>,
   onExit: (handle: WorkerHandle, exitCode: number, error: Error | undefined) => void,
 ): StartingWorker {
-  const worker = new Worker(entry, { workerData: data, execArgv: workerExecArgv() });
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(entry, {
+    workerData: { ...data, port: port2 } satisfies WorkerData,
+    transferList: [port2],
+    execArgv: workerExecArgv(),
+  });
   let error: Error | undefined;
   worker.on('error', (thrown) => {
     error = thrown;
@@ -34,8 +41,9 @@ export function spawnWorker(
       reject(new WorkerCrashError(data.rank, exitCode, `failed to start${error ? `: ${error.message}` : ''}`, error));
     };
     worker.once('exit', failedToStart);
+    worker.once('exit', () => port1.close());
     worker.once('message', (message: ReadyMessage) => {
-      const handle = { rank: data.rank, worker, threadId: message.threadId, hostname: message.hostname };
+      const handle = { rank: data.rank, worker, threadId: message.threadId, hostname: message.hostname, port: port1 };
       worker.off('exit', failedToStart);
       worker.once('exit', (exitCode) => onExit(handle, exitCode, error));
       resolve(handle);

@@ -1,10 +1,13 @@
 // The entry point of every worker thread: instantiate the one module on the one shared
-// memory, say "ready", then run jobs until told to stop.
+// memory, load the libraries already loaded on the pool, say "ready", then run jobs until
+// told to stop.
 import { hostname } from 'node:os';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
-import { readFiles, statFiles } from './read-files.js';
+import { readFiles, statFiles } from '../ops/read-files.js';
+import type { LibraryMessage } from '../engine/library-message.js';
+import { WorkerLibraries } from './worker-libraries.js';
 
 export interface WorkerData {
   module: WebAssembly.Module;
@@ -12,6 +15,10 @@ export interface WorkerData {
   rank: number;
   /** The pool's `performance.timeOrigin`, so that `now()` here reads the pool's clock. */
   timeOrigin: number;
+  /** Where library messages arrive (posted before the doorbell rings COMMAND_MESSAGE). */
+  port: MessagePort;
+  /** The libraries loaded on the pool so far, for a worker that starts after them. */
+  libraries: LibraryMessage[];
 }
 
 export interface ReadyMessage {
@@ -19,9 +26,11 @@ export interface ReadyMessage {
   hostname: string;
 }
 
-const { module, memory, rank, timeOrigin } = workerData as WorkerData;
+const { module, memory, rank, timeOrigin, port, libraries: loaded } = workerData as WorkerData;
 const clockOffset = performance.timeOrigin - timeOrigin;
-const kernels = instantiate(module, memory, {
+// This worker's function table: the claim loop calls library kernels through it.
+const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+const kernels = instantiate(module, memory, table, {
   now: () => performance.now() + clockOffset,
   statFiles: (lo, hi) => statFiles(memory, layout, lo, hi),
   readFiles: (lo, hi) => readFiles(memory, layout, lo, hi),
@@ -30,20 +39,65 @@ const layout = readLayout(kernels);
 const control = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);
 const word = (byteOffset: number): number => byteOffset >> 2;
 const doneSeq = word(layout.TELEMETRY + rank * layout.LINE + layout.T_DONE_SEQ);
+const libraries = new WorkerLibraries(table, memory, layout, rank);
 
 kernels.setWorker(rank, threadId);
+for (const message of loaded) await libraries.apply(message);
 // A replacement worker joins between jobs: the current sequence number is not a new job.
 let seen = Atomics.load(control, word(layout.JOB_SEQ));
 parentPort!.postMessage({ threadId, hostname: hostname() } satisfies ReadyMessage);
 
 // Parked in Atomics.wait, this thread runs no event loop between jobs; nothing here needs
-// one, and a blocked wait wakes within microseconds of the pool's notify.
+// one, and a blocked wait wakes within microseconds of the pool's notify. (Loading a
+// JavaScript library awaits its import, which runs the event loop for that while.)
 for (;;) {
   Atomics.wait(control, word(layout.JOB_SEQ), seen);
   seen = Atomics.load(control, word(layout.JOB_SEQ));
-  if (Atomics.load(control, word(layout.COMMAND)) === layout.COMMAND_STOP) break;
-  kernels.runJob();
+  const command = Atomics.load(control, word(layout.COMMAND));
+  if (command === layout.COMMAND_STOP) break;
+  if (command === layout.COMMAND_MESSAGE) await applyMessage();
+  else runJob();
   if (Atomics.sub(control, word(layout.PENDING), 1) === 1) Atomics.notify(control, word(layout.PENDING));
   // Last: after a crash the pool takes this as "has left the job", PENDING included.
   Atomics.store(control, doneSeq, seen);
+}
+
+/** Runs the job in the descriptor. A library kernel that traps or throws fails the job, not
+ * the worker; one of parwasm's own kernels that traps is a bug, and crashes the worker. */
+function runJob(): void {
+  const kernel = Atomics.load(control, word(layout.JOB_KERNEL));
+  try {
+    if (kernel >= layout.FIRST_TABLE_KERNEL) libraries.prepare(kernel);
+    kernels.runJob();
+  } catch (error) {
+    if (kernel < layout.FIRST_TABLE_KERNEL) throw error;
+    reportFailure(error, kernels.currentLo(), kernels.currentHi());
+    libraries.recover(kernel);
+  }
+}
+
+/** Takes the message the pool posted before ringing (it may take a moment to arrive). */
+async function applyMessage(): Promise<void> {
+  let received = receiveMessageOnPort(port);
+  while (!received) {
+    Atomics.wait(control, word(layout.ERROR_RANK), Atomics.load(control, word(layout.ERROR_RANK)), 1);
+    received = receiveMessageOnPort(port);
+  }
+  try {
+    await libraries.apply(received.message as LibraryMessage);
+  } catch (error) {
+    reportFailure(error, 0, 0);
+  }
+}
+
+/** The first worker to fail records its error for the pool, and stops the others. */
+function reportFailure(error: unknown, lo: number, hi: number): void {
+  if (Atomics.compareExchange(control, word(layout.ERROR_RANK), 0, rank + 1) !== 0) return;
+  control[word(layout.ERROR_LO)] = lo;
+  control[word(layout.ERROR_HI)] = hi;
+  const text = new TextEncoder().encode(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  const length = Math.min(text.length, layout.ERROR_TEXT_BYTES);
+  new Uint8Array(memory.buffer, layout.ERROR_TEXT, length).set(text.subarray(0, length));
+  control[word(layout.ERROR_TEXT_LENGTH)] = length;
+  Atomics.store(control, word(layout.ABORT), 1);
 }

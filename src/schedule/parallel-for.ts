@@ -1,10 +1,10 @@
 // parallelFor: run one kernel over the index space [0, n) on the pool's workers with a
 // schedule, and report what each worker did. Every operation is built on it.
-import { AbortError } from '../errors.js';
+import { AbortError, KernelError } from '../errors.js';
+import { writeArguments as writeSlots, type ArgumentSlot } from '../engine/arguments.js';
 import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
 import type { KernelExports } from '../memory/module.js';
-import type { Doorbell } from '../pool/doorbell.js';
 import { abortSignal, booleanArg, callback, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
 import { collectStats, readTrace, type RunStats } from './telemetry.js';
@@ -79,10 +79,14 @@ export function auxiliaryRun(run: ValidatedRunOptions, schedule: Schedule): Vali
 
 /** A kernel and its arguments, as the job descriptor carries them. */
 export interface KernelCall {
-  /** Kernel id, from the module's KERNEL_* exports. */
+  /** Kernel id, from the module's KERNEL_* exports, or a library kernel's table slot. */
   kernel: number;
   /** Size of the index space. */
   n: number;
+  /** First index of the space: the kernel computes [lo, lo + n). Default: 0. */
+  lo?: number;
+  /** A library kernel's name and its arguments in the descriptor's slots. */
+  library?: { name: string; args: readonly ArgumentSlot[] };
   /** Up to ARG_COUNT_I32 integer arguments: byte offsets of regions, sizes, flags. */
   i32?: readonly number[];
   /** Up to ARG_COUNT_F64 real arguments. */
@@ -92,7 +96,8 @@ export interface KernelCall {
 /** The shared state a run needs; the pool gives it to the operation that holds the turn. */
 export interface RunContext {
   control: ControlBlock;
-  doorbell: Doorbell;
+  /** Wakes the workers to run the job in the descriptor; resolves when all have finished. */
+  doorbell: { ring(workers: number): Promise<void> };
   arena: SharedArena;
   poolSize: number;
   /** The calling thread's own instance of the kernels, on the same memory. */
@@ -129,6 +134,8 @@ export async function parallelFor(
   writeArguments(control, call);
   control.store(layout.JOB_KERNEL, call.kernel);
   control.store(layout.JOB_N, n);
+  control.store(layout.JOB_LO, call.lo ?? 0);
+  control.store(layout.ERROR_RANK, 0);
   control.store(layout.JOB_SCHEDULE, scheduleId(control, schedule));
   control.store(layout.JOB_CHUNK, chunk);
   control.store(layout.JOB_WORKERS, workers);
@@ -151,6 +158,7 @@ export async function parallelFor(
   if (progress?.error) throw progress.error.thrown; // the caller's callback threw: its error, after the run
   options.onProgress?.(n, n);
   const wallMs = performance.now() - start;
+  if (call.library && control.load(layout.ERROR_RANK) !== 0) throw kernelError(control, call.library.name);
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const stats = collectStats(control, { schedule, chunk, workers, n, wallMs });
@@ -181,8 +189,17 @@ export function runOnCaller(context: RunContext, call: KernelCall, options: Vali
 
 function writeArguments(control: ControlBlock, call: KernelCall): void {
   const { layout } = control;
+  if (call.library) writeSlots(control.memory, layout, call.library.args);
   call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
   call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
+}
+
+/** The failure a worker recorded in the control block. */
+function kernelError(control: ControlBlock, name: string): KernelError {
+  const { layout } = control;
+  const length = control.load(layout.ERROR_TEXT_LENGTH);
+  const text = new TextDecoder().decode(new Uint8Array(control.memory.buffer, layout.ERROR_TEXT, length).slice());
+  return new KernelError(name, control.load(layout.ERROR_LO), control.load(layout.ERROR_HI), text);
 }
 
 const PROGRESS_MS = 100;

@@ -1,7 +1,7 @@
 // Clearing regions in parallel, in blocks of ZERO_BLOCK bytes (index = block), before they
 // are used as hash tables.
 //   ARGS_I32: [0] region  [1] bytes
-import { ARGS_I32 } from "./layout";
+import { ARGS_I32 } from "../runtime/layout";
 
 export const ZERO_BLOCK: i32 = 1 << 16;
 

@@ -11,8 +11,8 @@
 //
 //   ARGS_I32: [0] A  [1] B  [2] C  [3] packed B  [4] scratch (packed A, one slot per worker)
 //             [5] m  [6] n  [7] k  [8] tile columns (tiles of C across n)
-import { ARGS_I32 } from "./layout";
-import { rank } from "./worker";
+import { ARGS_I32 } from "../runtime/layout";
+import { rank } from "../runtime/worker";
 
 export const MATMUL_MR: i32 = 4;
 // Depth of a k block: a 4 × 256 sliver of packed A (8 KiB in f64) and a 256 × 4 sliver of

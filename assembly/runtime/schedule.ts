@@ -3,16 +3,17 @@
 // call into JavaScript. Each schedule is one claim rule; `runChunk` does everything else.
 import {
   ABORT, JOB_KERNEL, JOB_N, JOB_SCHEDULE, JOB_CHUNK, JOB_WORKERS, JOB_TRACE_PTR,
-  JOB_TRACE_CAPACITY, NEXT_INDEX, TRACE_COUNT, STEAL_RANGES, LINE, TRACE_RECORD_BYTES,
+  JOB_TRACE_CAPACITY, JOB_LO, NEXT_INDEX, FIRST_TABLE_KERNEL, TRACE_COUNT, STEAL_RANGES, LINE, TRACE_RECORD_BYTES,
   T_BUSY_MS, T_CHUNKS, T_ITEMS, T_STEAL_ATTEMPTS, T_STEALS,
   SCHEDULE_STATIC, SCHEDULE_CYCLIC, SCHEDULE_DYNAMIC, SCHEDULE_GUIDED, SCHEDULE_STEALING,
 } from "./layout";
 import { rank, telemetrySlot } from "./worker";
-import { runKernel } from "./kernels";
+import { runKernel } from "../kernels/table";
 import { now } from "./env";
 
 // The job being run, copied from the descriptor into this instance's globals at its start.
 let kernel: i32 = 0;
+let base: i32 = 0;
 let n: i32 = 0;
 let chunk: i32 = 1;
 let workers: i32 = 1;
@@ -28,6 +29,7 @@ let steals: i32 = 0;
 
 export function runJob(): void {
   kernel = load<i32>(JOB_KERNEL);
+  base = load<i32>(JOB_LO);
   n = load<i32>(JOB_N);
   chunk = load<i32>(JOB_CHUNK);
   workers = load<i32>(JOB_WORKERS);
@@ -56,19 +58,41 @@ export function runJob(): void {
 // The clock is read per chunk only when tracing: `now` is a call into JavaScript that costs
 // ~55 ns, against 9-15 ns for an uncontended claim (bench/suites/schedules.ts), so busy time
 // is otherwise measured once per job, claims included.
-function runChunk(lo: i32, hi: i32): bool {
+function runChunk(from: i32, to: i32): bool {
   if (atomic.load<i32>(ABORT) != 0) return false;
+  chunkLo = base + from;
+  chunkHi = base + to;
   if (tracePtr != 0) {
     const t0 = now();
-    runKernel(kernel, lo, hi);
-    recordTrace(lo, hi, t0, now());
+    call(chunkLo, chunkHi);
+    recordTrace(chunkLo, chunkHi, t0, now());
   } else {
-    runKernel(kernel, lo, hi);
+    call(chunkLo, chunkHi);
   }
   chunks += 1;
-  items += hi - lo;
+  items += to - from;
   atomic.store<i32>(telemetrySlot() + T_ITEMS, items); // read live by progress reporting
   return true;
+}
+
+// The chunk being computed, kept where the worker can read it after a kernel traps.
+let chunkLo: i32 = 0;
+let chunkHi: i32 = 0;
+
+export function currentLo(): i32 {
+  return chunkLo;
+}
+
+export function currentHi(): i32 {
+  return chunkHi;
+}
+
+// parwasm's own kernels are called directly (the switch inlines them); a library's kernel
+// through this worker's function table, where its adapter sits at the slot the id names.
+// @ts-ignore: decorator
+@inline function call(lo: i32, hi: i32): void {
+  if (kernel < FIRST_TABLE_KERNEL) runKernel(kernel, lo, hi);
+  else call_indirect<void>(<u32>kernel, lo, hi);
 }
 
 function recordTrace(lo: i32, hi: i32, t0: f64, t1: f64): void {

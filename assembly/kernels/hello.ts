@@ -1,7 +1,7 @@
 // The "hello world" of a parallel course: every index of the space records which worker
 // computed it. With the static schedule over [0, workers), index r is worker r's greeting.
-import { rank, threadId } from "./worker";
-import { ARGS_I32 } from "./layout";
+import { rank, threadId } from "../runtime/worker";
+import { ARGS_I32 } from "../runtime/layout";
 
 export function hello(lo: i32, hi: i32): void {
   const out = <usize>load<i32>(ARGS_I32); // i32 pairs: (rank, threadId)

@@ -22,8 +22,8 @@
 //
 // A worker's map table starts small, so that it stays in cache while the vocabulary is
 // small, and doubles in place when it is three-quarters full, up to the largest capacity.
-import { ARGS_I32 } from "./layout";
-import { rank } from "./worker";
+import { ARGS_I32 } from "../runtime/layout";
+import { rank } from "../runtime/worker";
 
 // An entry: u32 hash, u32 offset of the first occurrence, u32 length | RAW, u32 count (0 =
 // empty), then the word's first 16 bytes, folded. Most words are no longer, so comparing

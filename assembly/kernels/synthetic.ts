@@ -1,6 +1,6 @@
 // Synthetic kernels with known answers, for testing and benchmarking the schedules.
-import { rank } from "./worker";
-import { ARGS_I32 } from "./layout";
+import { rank } from "../runtime/worker";
+import { ARGS_I32 } from "../runtime/layout";
 
 // Counts how often each index is computed (atomically, so a double claim shows up as 2) and
 // records which worker computed it last.

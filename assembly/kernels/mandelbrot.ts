@@ -2,10 +2,9 @@
 // definition in DESIGN.md operation for operation (no fused multiply-add exists in wasm, and
 // binaryen does not reassociate floating point), so they give the integers plain JavaScript
 // gives, bit for bit.
-//   ARGS_I32: [0] out (u32 per pixel, row-major)  [1] width  [2] maxIter  [3] first: the image's
-//             row of index 0 (a cluster node computes a band of rows of a larger image)
+//   ARGS_I32: [0] out (u32 per pixel, row-major)  [1] width  [2] maxIter
 //   ARGS_F64: [0] xmin  [1] ymax  [2] dx  [3] dy
-import { ARGS_I32, ARGS_F64 } from "./layout";
+import { ARGS_I32, ARGS_F64 } from "../runtime/layout";
 
 // Rows [lo, hi) of the image; `Lanes` picks the row kernel at compile time: f64 for the
 // scalar one, v128 for the SIMD one.
@@ -13,13 +12,12 @@ export function mandelbrotRows<Lanes>(lo: i32, hi: i32): void {
   const out = <usize>load<i32>(ARGS_I32);
   const width = load<i32>(ARGS_I32, 4);
   const maxIter = load<i32>(ARGS_I32, 8);
-  const first = load<i32>(ARGS_I32, 12);
   const xmin = load<f64>(ARGS_F64);
   const ymax = load<f64>(ARGS_F64, 8);
   const dx = load<f64>(ARGS_F64, 16);
   const dy = load<f64>(ARGS_F64, 24);
   for (let py = lo; py < hi; py++) {
-    const ci = ymax - <f64>(first + py) * dy;
+    const ci = ymax - <f64>py * dy;
     const row = out + <usize>py * <usize>width * 4;
     if (isVector<Lanes>()) simdRow(row, width, maxIter, xmin, dx, ci);
     else scalarRow(row, width, maxIter, xmin, dx, ci);
