@@ -1,7 +1,7 @@
 // The package as a user gets it: packed into a tarball, installed into another project,
 // imported by name, with its worker entry and .wasm found next to its own modules.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,10 @@ describe('the packed tarball', () => {
       cwd: project,
       stdio: 'pipe',
     });
+    // bullmq and ioredis are optional peers: parwasm alone brings no native package.
+    for (const optional of ['bullmq', 'ioredis', 'msgpackr-extract']) {
+      expect(existsSync(join(project, 'node_modules', optional))).toBe(false);
+    }
     writeFileSync(
       join(project, 'main.js'),
       `
