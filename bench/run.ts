@@ -11,6 +11,7 @@ import { mandelbrot } from './suites/mandelbrot.js';
 import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
+import { cluster } from './suites/cluster.js';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   startup,
@@ -21,6 +22,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   matmul,
   wordcount,
   memory,
+  cluster,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */

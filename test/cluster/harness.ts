@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+// The package resolves its own name from anywhere inside it: from test/ and from the
+// benchmarks' bundle in dist/ alike.
+export const CLI = join(createRequire(import.meta.url).resolve('parwasm/package.json'), '../dist/cli.js');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
