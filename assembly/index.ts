@@ -5,12 +5,13 @@ export { setWorker } from "./runtime/worker";
 export { runJob, currentLo, currentHi } from "./runtime/schedule";
 export { runKernel } from "./kernels/table";
 export * from "./runtime/layout";
+export * from "./kernels/args";
 export {
   KERNEL_HELLO, KERNEL_MARK, KERNEL_SPIN, KERNEL_FAULT, KERNEL_MANDELBROT_SCALAR, KERNEL_MANDELBROT_SIMD,
   KERNEL_MATMUL_PACK_B_F64, KERNEL_MATMUL_TILES_F64, KERNEL_MATMUL_ROWS_F64,
   KERNEL_MATMUL_PACK_B_F32, KERNEL_MATMUL_TILES_F32, KERNEL_MATMUL_ROWS_F32,
   KERNEL_COUNT_WORDS, KERNEL_MERGE_PARTITIONS, KERNEL_ZERO, KERNEL_READ_FILES, KERNEL_STAT_FILES, KERNEL_GATHER_WORDS,
 } from "./kernels/table";
-export { MATMUL_MR, MATMUL_KC, MATMUL_MC, MATMUL_NC } from "./kernels/matmul";
+export { MATMUL_MR, MATMUL_NR_BYTES, MATMUL_KC, MATMUL_MC, MATMUL_NC } from "./kernels/matmul";
 export { ZERO_BLOCK } from "./kernels/memory-ops";
-export { WORDCOUNT_INITIAL_CAPACITY } from "./kernels/wordcount";
+export { WORDCOUNT_INITIAL_CAPACITY, WORDCOUNT_ENTRY_BYTES, WORDCOUNT_STATE_BYTES } from "./kernels/wordcount";

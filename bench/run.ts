@@ -11,6 +11,7 @@ import { mandelbrot } from './suites/mandelbrot.js';
 import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
+import { kernels } from './suites/kernels.js';
 import { cluster } from './suites/cluster.js';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
@@ -22,6 +23,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   matmul,
   wordcount,
   memory,
+  kernels,
   cluster,
 };
 

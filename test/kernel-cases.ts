@@ -2,6 +2,7 @@
 // seed), the arguments, and the outputs with what a one-thread TypeScript reference says they
 // must hold. The same cases check the kernels on their own (test/kernel-fixtures.test.ts) and
 // run on parwasm's pool (test/kernels.test.ts), so the two agree on what "correct" means.
+import type { KernelLibrary } from './kernel-contract.js';
 import {
   collatzReference,
   integrateReference,
@@ -13,17 +14,8 @@ import {
   type View,
 } from './kernel-references.js';
 
-type ArrayType =
-  | Float64ArrayConstructor
-  | Float32ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint32ArrayConstructor
-  | BigUint64ArrayConstructor;
-
 /** What a case needs of a library: parwasm's `lib` and the single-thread one both have it. */
-export interface CaseLibrary {
-  alloc<T extends ArrayType>(type: T, length: number): InstanceType<T>;
-}
+export type CaseLibrary = Pick<KernelLibrary, 'alloc'>;
 
 export interface Prepared {
   /** The kernel's arguments after its index ones; arrays as the library's typed arrays. */

@@ -50,6 +50,8 @@ export const BUILDS = {
   c: { folder: 'examples/kernels/c', command: clangCommand(C_EXPORTS, 'kernels.c', 'kernels.wasm') },
   /** test/fixtures/kernels/traps.ts: kernels that trap at an index, a global export. */
   traps: { folder: 'test/fixtures/kernels', command: `npx asc traps.ts ${AS_FLAGS} -o traps.wasm` },
+  /** test/fixtures/kernels/empty.ts: kernels that do nothing, range and per-index. */
+  empty: { folder: 'test/fixtures/kernels', command: `npx asc empty.ts ${AS_FLAGS} -o empty.wasm` },
   /** The AssemblyScript example with a memory that is imported but not shared. */
   unshared: {
     folder: 'examples/kernels/assemblyscript',

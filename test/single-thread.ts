@@ -3,18 +3,12 @@
 // in chunks. It checks the example kernels themselves (test/kernel-fixtures.test.ts), so
 // that a failure in test/kernels.test.ts points at the engine, not at a fixture.
 import { readFileSync } from 'node:fs';
+import type { KernelArray, KernelArrayConstructor } from './kernel-contract.js';
 
 const PAGE = 65536;
 /** Arrays start here: above the module's own memory (1 MiB for the AssemblyScript examples'
  * 16 initial pages; the C example's data and stack end near 66 KiB). */
 const ARRAYS_START = 1 << 20;
-
-type TypedArrayConstructor =
-  | Float64ArrayConstructor
-  | Float32ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint32ArrayConstructor
-  | BigUint64ArrayConstructor;
 
 /** The argument a kernel receives for an array: its byte offset (wasm) or itself (JS). */
 type ArgumentOf = (array: ArrayBufferView) => unknown;
@@ -23,23 +17,11 @@ export interface SingleThreadLibrary {
   /** The kernel's function by name. */
   kernel(name: string): (...args: unknown[]) => unknown;
   /** A zeroed array on the library's memory. */
-  alloc<T extends TypedArrayConstructor>(type: T, length: number): InstanceType<T>;
+  alloc<T extends KernelArray>(type: KernelArrayConstructor<T>, length: number): T;
   /** What a kernel receives for an array of this library. */
   argument: ArgumentOf;
   /** The shared memory's bytes, for kernels that write at absolute addresses. */
   buffer(): ArrayBufferLike;
-}
-
-/** `new type(buffer, byteOffset, length)`, which TypeScript will not type for a union of
- * typed-array constructors. */
-function view<T extends TypedArrayConstructor>(
-  type: T,
-  buffer: ArrayBufferLike,
-  byteOffset: number,
-  length: number,
-): InstanceType<T> {
-  const construct = type as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => unknown;
-  return new construct(buffer, byteOffset, length) as InstanceType<T>;
 }
 
 /** A wasm library on a fresh shared memory of `maximumPages`. */
@@ -59,7 +41,7 @@ export function loadWasm(path: string, maximumPages: number): SingleThreadLibrar
       next += Math.ceil((length * type.BYTES_PER_ELEMENT) / 64) * 64 + 64;
       const pages = Math.ceil(next / PAGE) - memory.buffer.byteLength / PAGE;
       if (pages > 0) memory.grow(pages);
-      return view(type, memory.buffer, at, length);
+      return new type(memory.buffer, at, length);
     },
     argument: (array) => array.byteOffset,
     buffer: () => memory.buffer,
@@ -71,7 +53,7 @@ export async function loadJavaScript(url: URL): Promise<SingleThreadLibrary> {
   const module = (await import(url.href)) as Record<string, (...args: unknown[]) => unknown>;
   return {
     kernel: (name) => module[name]!,
-    alloc: (type, length) => view(type, new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length),
+    alloc: (type, length) => new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length),
     argument: (array) => array,
     buffer: () => {
       throw new Error('a JavaScript library has no memory of its own');

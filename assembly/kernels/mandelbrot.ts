@@ -2,20 +2,22 @@
 // definition in DESIGN.md operation for operation (no fused multiply-add exists in wasm, and
 // binaryen does not reassociate floating point), so they give the integers plain JavaScript
 // gives, bit for bit.
-//   ARGS_I32: [0] out (u32 per pixel, row-major)  [1] width  [2] maxIter
-//   ARGS_F64: [0] xmin  [1] ymax  [2] dx  [3] dy
-import { ARGS_I32, ARGS_F64 } from "../runtime/layout";
+//   Arguments: ARG_I32_MANDELBROT_* and ARG_F64_MANDELBROT_* (args.ts).
+import {
+  argI32, argF64, ARG_I32_MANDELBROT_OUT, ARG_I32_MANDELBROT_WIDTH, ARG_I32_MANDELBROT_MAX_ITER,
+  ARG_F64_MANDELBROT_XMIN, ARG_F64_MANDELBROT_YMAX, ARG_F64_MANDELBROT_DX, ARG_F64_MANDELBROT_DY,
+} from "./args";
 
 // Rows [lo, hi) of the image; `Lanes` picks the row kernel at compile time: f64 for the
 // scalar one, v128 for the SIMD one.
 export function mandelbrotRows<Lanes>(lo: i32, hi: i32): void {
-  const out = <usize>load<i32>(ARGS_I32);
-  const width = load<i32>(ARGS_I32, 4);
-  const maxIter = load<i32>(ARGS_I32, 8);
-  const xmin = load<f64>(ARGS_F64);
-  const ymax = load<f64>(ARGS_F64, 8);
-  const dx = load<f64>(ARGS_F64, 16);
-  const dy = load<f64>(ARGS_F64, 24);
+  const out = <usize>argI32(ARG_I32_MANDELBROT_OUT);
+  const width = argI32(ARG_I32_MANDELBROT_WIDTH);
+  const maxIter = argI32(ARG_I32_MANDELBROT_MAX_ITER);
+  const xmin = argF64(ARG_F64_MANDELBROT_XMIN);
+  const ymax = argF64(ARG_F64_MANDELBROT_YMAX);
+  const dx = argF64(ARG_F64_MANDELBROT_DX);
+  const dy = argF64(ARG_F64_MANDELBROT_DY);
   for (let py = lo; py < hi; py++) {
     const ci = ymax - <f64>py * dy;
     const row = out + <usize>py * <usize>width * 4;

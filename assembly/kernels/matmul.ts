@@ -9,12 +9,16 @@
 // spills: measured at n = 1024, f64, one worker, 6 × 2 accumulators ran at 10.5 GFLOP/s,
 // 5 × 2 at 9.7, 4 × 2 at 17-21. Unrolling the k loop by 4 made it slower too (11.6).
 //
-//   ARGS_I32: [0] A  [1] B  [2] C  [3] packed B  [4] scratch (packed A, one slot per worker)
-//             [5] m  [6] n  [7] k  [8] tile columns (tiles of C across n)
-import { ARGS_I32 } from "../runtime/layout";
+//   Arguments: ARG_I32_MATMUL_* (args.ts); the scratch holds one packed-A block per worker.
+import {
+  argI32 as arg, ARG_I32_MATMUL_A, ARG_I32_MATMUL_B, ARG_I32_MATMUL_C, ARG_I32_MATMUL_PACKED_B, ARG_I32_MATMUL_SCRATCH,
+  ARG_I32_MATMUL_M, ARG_I32_MATMUL_N, ARG_I32_MATMUL_K, ARG_I32_MATMUL_TILE_COLUMNS,
+} from "./args";
 import { rank } from "../runtime/worker";
 
 export const MATMUL_MR: i32 = 4;
+// Bytes of a row of a packed sliver of B: two vectors, whatever the element type.
+export const MATMUL_NR_BYTES: i32 = 32;
 // Depth of a k block: a 4 × 256 sliver of packed A (8 KiB in f64) and a 256 × 4 sliver of
 // packed B (8 KiB) stay in the 32 KiB L1 data cache while the micro-kernel streams them.
 export const MATMUL_KC: i32 = 256;
@@ -25,18 +29,16 @@ export const MATMUL_MC: i32 = 64;
 export const MATMUL_NC: i32 = 256;
 
 // @ts-ignore: decorator
-@inline function nr<T>(): i32 { return 32 / sizeof<T>(); } // two vectors of B per row
-// @ts-ignore: decorator
-@inline function arg(index: i32): i32 { return load<i32>(ARGS_I32 + index * 4); }
+@inline function nr<T>(): i32 { return MATMUL_NR_BYTES / sizeof<T>(); }
 
 // Phase 1, index = column sliver j of B: packs B[:, j*NR .. j*NR+NR) for every k block, so
 // that element (p, jj) of the sliver for block k0 lies at k0 * nPad + j * NR * kc + p * NR + jj.
 // Columns past n are packed as zeros.
 export function packB<T>(lo: i32, hi: i32): void {
-  const b = <usize>arg(1);
-  const packed = <usize>arg(3);
-  const n = arg(6);
-  const k = arg(7);
+  const b = <usize>arg(ARG_I32_MATMUL_B);
+  const packed = <usize>arg(ARG_I32_MATMUL_PACKED_B);
+  const n = arg(ARG_I32_MATMUL_N);
+  const k = arg(ARG_I32_MATMUL_K);
   const NR = nr<T>();
   const nPad = ((n + NR - 1) / NR) * NR;
   for (let j = lo; j < hi; j++) {
@@ -57,16 +59,16 @@ export function packB<T>(lo: i32, hi: i32): void {
 
 // Phase 2, index = tile of C (MC rows × NC columns, numbered row-major over the tiles).
 export function multiplyTiles<T>(lo: i32, hi: i32): void {
-  const a = <usize>arg(0);
-  const c = <usize>arg(2);
-  const packedB = <usize>arg(3);
-  const m = arg(5);
-  const n = arg(6);
-  const k = arg(7);
-  const tileColumns = arg(8);
+  const a = <usize>arg(ARG_I32_MATMUL_A);
+  const c = <usize>arg(ARG_I32_MATMUL_C);
+  const packedB = <usize>arg(ARG_I32_MATMUL_PACKED_B);
+  const m = arg(ARG_I32_MATMUL_M);
+  const n = arg(ARG_I32_MATMUL_N);
+  const k = arg(ARG_I32_MATMUL_K);
+  const tileColumns = arg(ARG_I32_MATMUL_TILE_COLUMNS);
   const NR = nr<T>();
   const nPad = ((n + NR - 1) / NR) * NR;
-  const packedA = <usize>arg(4) + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
+  const packedA = <usize>arg(ARG_I32_MATMUL_SCRATCH) + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
   for (let tile = lo; tile < hi; tile++) {
     const i0 = (tile / tileColumns) * MATMUL_MC;
     const iEnd = min(i0 + MATMUL_MC, m);
@@ -180,11 +182,11 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
 // first term is stored rather than added, so C needs no clearing (memory.fill on a shared
 // memory is a call into the runtime, which cost more than the work on 4096 × 3 by 3 × 5).
 export function multiplyRows<T>(lo: i32, hi: i32): void {
-  const a = <usize>arg(0);
-  const b = <usize>arg(1);
-  const c = <usize>arg(2);
-  const n = arg(6);
-  const k = arg(7);
+  const a = <usize>arg(ARG_I32_MATMUL_A);
+  const b = <usize>arg(ARG_I32_MATMUL_B);
+  const c = <usize>arg(ARG_I32_MATMUL_C);
+  const n = arg(ARG_I32_MATMUL_N);
+  const k = arg(ARG_I32_MATMUL_K);
   for (let i = lo; i < hi; i++) {
     const row = c + <usize>i * n * sizeof<T>();
     if (k == 0) {

@@ -10,25 +10,27 @@
 // Malformed UTF-8 is decoded as the WHATWG decoder (TextDecoder) does: each maximal invalid
 // subpart becomes U+FFFD — not a letter — and decoding resumes at the byte that broke it.
 //
-//   ARGS_I32: [0] text  [1] segments (u32 start, end)  [2] letter-or-number bitmap over code
-//             points  [3] map tables (one region per worker, of 2 × the largest capacity)
-//             [4] largest map capacity (entries, a power of 2)  [5] overflow flag (i32)
-//             [6] partition tables  [7] partition capacity  [8] partitions  [9] workers
-//             [10] words counted (u64)  [11] table states, per worker in the map step and per
-//             partition in the reduce step, 16 bytes each: u32 entries used, u32 current
-//             capacity (0: not yet created), u32 bytes of its words plus one per word
-//             [12] (reduce step) the map step's table states
-//             [13..15] (gather step) see gatherWords
+//   Arguments: ARG_I32_WC_* (args.ts). A table state is STATE bytes: u32 entries used, u32
+//   current capacity (0: not yet created), u32 bytes of its words plus one per word.
 //
 // A worker's map table starts small, so that it stays in cache while the vocabulary is
 // small, and doubles in place when it is three-quarters full, up to the largest capacity.
-import { ARGS_I32 } from "../runtime/layout";
+import {
+  argI32 as arg, ARG_I32_WC_TEXT, ARG_I32_WC_SEGMENTS, ARG_I32_WC_BITMAP, ARG_I32_WC_MAPS, ARG_I32_WC_LARGEST,
+  ARG_I32_WC_OVERFLOW, ARG_I32_WC_PARTITIONS, ARG_I32_WC_PARTITION_CAPACITY, ARG_I32_WC_PARTITION_COUNT,
+  ARG_I32_WC_WORKERS, ARG_I32_WC_WORDS, ARG_I32_WC_MAP_STATES, ARG_I32_WC_PARTITION_STATES, ARG_I32_WC_OUT_BYTES,
+  ARG_I32_WC_OUT_COUNTS, ARG_I32_WC_WRITTEN,
+} from "./args";
 import { rank } from "../runtime/worker";
 
 // An entry: u32 hash, u32 offset of the first occurrence, u32 length | RAW, u32 count (0 =
 // empty), then the word's first 16 bytes, folded. Most words are no longer, so comparing
 // keys seldom reaches into the text, where every look would be a cache miss.
 const ENTRY: usize = 32;
+const STATE: usize = 16;
+// Exported so that the host sizes tables with these numbers rather than copies of them.
+export const WORDCOUNT_ENTRY_BYTES: i32 = <i32>ENTRY;
+export const WORDCOUNT_STATE_BYTES: i32 = <i32>STATE;
 const PREFIX: usize = 16;
 // Entries a map table starts with (at most): 2 MiB, which stays in the L2 cache.
 export const WORDCOUNT_INITIAL_CAPACITY: u32 = 1 << 16;
@@ -38,8 +40,6 @@ const RAW: u32 = 0x80000000; // the key is raw (not ASCII-lower-cased) bytes
 const FOLD_ASCII: u64 = 0x2020202020202020;
 const REPLACEMENT: i32 = 0xfffd;
 
-// @ts-ignore: decorator
-@inline function arg(index: i32): i32 { return load<i32>(ARGS_I32 + index * 4); }
 
 // Set by decode(): the byte length of the code point (or of the invalid subpart) just read.
 let decodedLength: i32 = 0;
@@ -131,12 +131,12 @@ function hashWord(p: usize, length: usize, fold: u64): u32 {
 
 // Map, index = segment: count the words of one segment into this worker's table.
 export function countWords(lo: i32, hi: i32): void {
-  const text = <usize>arg(0);
-  const segments = <usize>arg(1);
-  const table = <usize>arg(2);
-  const largest = <u32>arg(4);
-  const mine = <usize>arg(3) + <usize>rank * largest * 2 * ENTRY;
-  const state = <usize>arg(11) + (<usize>rank << 4);
+  const text = <usize>arg(ARG_I32_WC_TEXT);
+  const segments = <usize>arg(ARG_I32_WC_SEGMENTS);
+  const table = <usize>arg(ARG_I32_WC_BITMAP);
+  const largest = <u32>arg(ARG_I32_WC_LARGEST);
+  const mine = <usize>arg(ARG_I32_WC_MAPS) + <usize>rank * largest * 2 * ENTRY;
+  const state = <usize>arg(ARG_I32_WC_MAP_STATES) + <usize>rank * STATE;
   if (load<u32>(state, 4) == 0) { // this worker's first segment: create its table
     const initial = min(WORDCOUNT_INITIAL_CAPACITY, largest);
     memory.fill(mine, 0, <usize>initial * ENTRY);
@@ -184,30 +184,30 @@ export function countWords(lo: i32, hi: i32): void {
       words++;
     }
   }
-  atomic.add<u64>(<usize>arg(10), words);
+  atomic.add<u64>(<usize>arg(ARG_I32_WC_WORDS), words);
 }
 
 // Reduce, index = partition: merge the entries of every worker's table whose hash falls in
 // this partition into the partition's table.
 export function mergePartitions(lo: i32, hi: i32): void {
-  const text = <usize>arg(0);
-  const maps = <usize>arg(3);
-  const largest = <u32>arg(4);
-  const mapStates = <usize>arg(12);
-  const partitions = <usize>arg(6);
-  const partitionCapacity = <u32>arg(7);
-  const count = <u32>arg(8);
-  const workers = arg(9);
+  const text = <usize>arg(ARG_I32_WC_TEXT);
+  const maps = <usize>arg(ARG_I32_WC_MAPS);
+  const largest = <u32>arg(ARG_I32_WC_LARGEST);
+  const mapStates = <usize>arg(ARG_I32_WC_MAP_STATES);
+  const partitions = <usize>arg(ARG_I32_WC_PARTITIONS);
+  const partitionCapacity = <u32>arg(ARG_I32_WC_PARTITION_CAPACITY);
+  const count = <u32>arg(ARG_I32_WC_PARTITION_COUNT);
+  const workers = arg(ARG_I32_WC_WORKERS);
   for (let p = lo; p < hi; p++) {
     const out = partitions + <usize>p * partitionCapacity * ENTRY;
     // Partition tables are cleared by the host and never grow (capacity = largest).
-    const state = <usize>arg(11) + (<usize>p << 4);
+    const state = <usize>arg(ARG_I32_WC_PARTITION_STATES) + <usize>p * STATE;
     store<u32>(state, 0);
     store<u32>(state, partitionCapacity, 4);
     store<u32>(state, 0, 8);
     for (let w = 0; w < workers; w++) {
       const table = maps + <usize>w * largest * 2 * ENTRY;
-      const capacity = load<u32>(mapStates + (<usize>w << 4), 4);
+      const capacity = load<u32>(mapStates + <usize>w * STATE, 4);
       for (let e: u32 = 0; e < capacity; e++) {
         const entry = table + <usize>e * ENTRY;
         const n = load<u32>(entry, 12);
@@ -288,7 +288,7 @@ function grow(table: usize, largest: u32, capacity: u32, state: usize): void {
 }
 
 function overflow(): void {
-  atomic.store<i32>(<usize>arg(5), 1);
+  atomic.store<i32>(<usize>arg(ARG_I32_WC_OVERFLOW), 1);
 }
 
 // Bytes [start + at, start + at + 8) of a word, folded, zero past its end.
@@ -322,12 +322,12 @@ function sameTail(text: usize, a: u32, b: u32, key: u32): bool {
 //   ARGS_I32: [6] partition tables  [7] partition capacity  [0] text  [13] output bytes
 //             [14] output counts (u32 per word)  [15] words written (u32)
 export function gatherWords(lo: i32, hi: i32): void {
-  const text = <usize>arg(0);
-  const partitions = <usize>arg(6);
-  const capacity = <u32>arg(7);
-  let out = <usize>arg(13);
-  const counts = <usize>arg(14);
-  let written = load<u32>(<usize>arg(15));
+  const text = <usize>arg(ARG_I32_WC_TEXT);
+  const partitions = <usize>arg(ARG_I32_WC_PARTITIONS);
+  const capacity = <u32>arg(ARG_I32_WC_PARTITION_CAPACITY);
+  let out = <usize>arg(ARG_I32_WC_OUT_BYTES);
+  const counts = <usize>arg(ARG_I32_WC_OUT_COUNTS);
+  let written = load<u32>(<usize>arg(ARG_I32_WC_WRITTEN));
   for (let p = lo; p < hi; p++) {
     const table = partitions + <usize>p * capacity * ENTRY;
     for (let e: u32 = 0; e < capacity; e++) {
@@ -348,5 +348,5 @@ export function gatherWords(lo: i32, hi: i32): void {
       written++;
     }
   }
-  store<u32>(<usize>arg(15), written);
+  store<u32>(<usize>arg(ARG_I32_WC_WRITTEN), written);
 }

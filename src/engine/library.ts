@@ -4,7 +4,7 @@
 import { rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
 import type { LibraryMessage } from '../engine/library-message.js';
-import { integerIn } from '../validate.js';
+import { booleanArg, integerIn } from '../validate.js';
 import { TYPED_ARRAYS, type ArrayOwner } from './arguments.js';
 import type { Kernel, KernelArray, KernelArrayConstructor, KernelLibrary, KernelOptions } from './types.js';
 import { Regions } from './regions.js';
@@ -41,8 +41,12 @@ export class LibraryKernel implements Kernel {
 
 export class Library implements KernelLibrary, ArrayOwner {
   #unloaded = false;
-  /** Arrays handed out: offset -> bytes. */
+  /** Allocations: offset -> bytes. */
   readonly #arrays = new Map<number, number>();
+  /** The arrays alloc handed out and free has not taken back: a freed array stays freed even
+   * when a later allocation reuses its bytes. */
+  readonly #handedOut = new WeakSet<ArrayBufferView>();
+  readonly #freed = new WeakSet<ArrayBufferView>();
   /** Every buffer an array of this library was made on (one per growth). */
   readonly #buffers = new WeakSet<ArrayBufferLike>();
 
@@ -78,13 +82,16 @@ export class Library implements KernelLibrary, ArrayOwner {
     const array = new type(this.memory.buffer, offset, length);
     this.#arrays.set(offset, bytes);
     this.#buffers.add(this.memory.buffer);
+    this.#handedOut.add(array);
     return array;
   }
 
   free(array: KernelArray): void {
     this.#checkLoaded('lib');
-    if (!ArrayBuffer.isView(array) || !this.#arrays.has(array.byteOffset) || !this.#isOurs(array))
+    if (!ArrayBuffer.isView(array) || !this.#handedOut.has(array))
       throw typeError('array', 'an array from alloc of this library, not freed yet', array);
+    this.#handedOut.delete(array);
+    this.#freed.add(array);
     this.#arrays.delete(array.byteOffset);
     this.regions.free(array.byteOffset);
   }
@@ -99,8 +106,7 @@ export class Library implements KernelLibrary, ArrayOwner {
     }
     if (options !== undefined && (options === null || typeof options !== 'object'))
       throw typeError('options', 'an object', options);
-    const perIndex = options?.perIndex ?? false;
-    if (typeof perIndex !== 'boolean') throw typeError('options.perIndex', 'a boolean', perIndex);
+    const perIndex = options?.perIndex === undefined ? false : booleanArg(options.perIndex, 'options.perIndex');
     const slot = perIndex ? exported.indexSlot : exported.rangeSlot;
     const { params } = exported;
     const indexParams = perIndex ? 1 : 2;
@@ -128,6 +134,7 @@ export class Library implements KernelLibrary, ArrayOwner {
   /** The byte offset of an array inside one of this library's live allocations. */
   offsetOf(array: ArrayBufferView, path: string): number {
     if (!this.#isOurs(array)) throw typeError(path, "a typed array of this library's memory (from lib.alloc)", array);
+    if (this.#freed.has(array)) throw rangeError(path, 'an array of this library that is not freed', 'a freed array');
     const start = array.byteOffset;
     const end = start + array.byteLength;
     for (const [offset, bytes] of this.#arrays) {

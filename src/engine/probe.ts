@@ -1,6 +1,8 @@
 // What a library needs to know about a compiled `WebAssembly.Module`, whose bytes the
-// JavaScript API does not give back (nor, in Node 20, the types of its imports and exports).
-// Found out by trying, on a throwaway memory:
+// JavaScript API does not give back. V8's type reflection (a flag, set at run time here:
+// it only adds a `type` to what WebAssembly.Module.imports and .exports return) gives the
+// memory limits and every signature; exported globals' values come from an instance on a
+// throwaway memory. Where that flag has no effect (another engine), they are found by trying:
 // - the memory's limits: instantiating with a shared memory of 0..65536 pages; V8's LinkError
 //   names the declared initial size, then the declared maximum ("smaller than initial N",
 //   "declared maximum N"), and the third try links;
@@ -11,6 +13,7 @@
 //   parameters are not probed: load the module's bytes to use them as kernels.
 // - exported globals' values (`__heap_base`, `__stack_pointer`) from the instance, and global
 //   names from the module's "name" custom section, which the API does give.
+import { setFlagsFromString } from 'node:v8';
 import { typeError } from '../errors.js';
 import {
   namesLlvm,
@@ -28,6 +31,19 @@ const VALUE_TYPES: readonly ValueType[] = ['i32', 'i64', 'f32', 'f64'];
 const abort = (): never => {
   throw new Error('abort');
 };
+
+setFlagsFromString('--experimental-wasm-type-reflection');
+
+/** A type as type reflection describes it. */
+interface ReflectedType {
+  minimum?: number;
+  maximum?: number;
+  shared?: boolean;
+  parameters?: string[];
+  results?: string[];
+  mutable?: boolean;
+  value?: string;
+}
 
 export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
   const imports: ModuleInfo['imports'] = WebAssembly.Module.imports(module).map(({ module, name, kind }) => ({
@@ -50,22 +66,45 @@ export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
   );
   // Without a memory import, or with other imports, the loader refuses the module anyway.
   if (memory?.module !== 'env' || memory.name !== 'memory' || !onlyMemoryAndAbort) return info;
-  const probed = probeMemory(module);
+  const reflected = (WebAssembly.Module.imports(module) as { kind: string; type?: ReflectedType }[]).find(
+    (entry) => entry.kind === 'memory',
+  )?.type;
+  const probed = reflected ? reflectedMemory(module, reflected) : probeMemory(module);
   memory.limits = probed.limits;
   if (!probed.instance) return info;
   for (const section of WebAssembly.Module.customSections(module, 'name'))
     for (const [index, name] of readNameSection(new Uint8Array(section))) info.globalNames.set(index, name);
-  for (const { name, kind } of WebAssembly.Module.exports(module)) {
+  const exports = WebAssembly.Module.exports(module) as { name: string; kind: string; type?: ReflectedType }[];
+  for (const { name, kind, type } of exports) {
     const value = probed.instance.exports[name];
     if (kind === 'function') {
       info.exports.set(name, { kind, index: info.functionTypes.length });
-      info.functionTypes.push(probeSignature(value as (...args: unknown[]) => unknown));
+      info.functionTypes.push(
+        type ? reflectedSignature(type) : probeSignature(value as (...args: unknown[]) => unknown),
+      );
     } else if (kind === 'global') {
       info.exports.set(name, { kind, index: info.globals.length });
       info.globals.push(globalInfo(value as WebAssembly.Global));
     }
   }
   return info;
+}
+
+function reflectedMemory(module: WebAssembly.Module, type: ReflectedType) {
+  const limits = { initial: type.minimum ?? 0, maximum: type.maximum, shared: type.shared ?? false };
+  if (!limits.shared || limits.maximum === undefined) return { limits };
+  const memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum, shared: true });
+  try {
+    return { limits, instance: new WebAssembly.Instance(module, { env: { memory, abort } }) };
+  } catch (error) {
+    throw typeError('source', `a module that instantiates (${(error as Error).message})`, module);
+  }
+}
+
+function reflectedSignature(type: ReflectedType): FunctionType {
+  const valueType = (name: string): ValueType | 'other' =>
+    (VALUE_TYPES as readonly string[]).includes(name) ? (name as ValueType) : 'other';
+  return { params: (type.parameters ?? []).map(valueType), results: (type.results ?? []).map(valueType) };
 }
 
 function probeMemory(module: WebAssembly.Module): { limits: MemoryLimits; instance?: WebAssembly.Instance } {

@@ -19,6 +19,12 @@ export class SharedArena {
     this.#next = alignUp(base);
   }
 
+  /** The bytes a region of `bytes` takes, rounded up to a line: what operations size
+   * their input against. */
+  static regionBytes(bytes: number): number {
+    return alignUp(bytes);
+  }
+
   /** Bytes an operation may allocate in all. */
   get capacity(): number {
     return this.limit - alignUp(this.base);

@@ -74,14 +74,21 @@ const NAMES = [
   'KERNEL_GATHER_WORDS',
   'ZERO_BLOCK',
   'WORDCOUNT_INITIAL_CAPACITY',
+  'WORDCOUNT_ENTRY_BYTES',
+  'WORDCOUNT_STATE_BYTES',
+  'MATMUL_NR_BYTES',
   'MATMUL_MR',
   'MATMUL_KC',
   'MATMUL_MC',
   'MATMUL_NC',
 ] as const;
 
-/** Byte offsets and ids exported by the module; every name is checked to be present. */
-export type Layout = Readonly<Record<(typeof NAMES)[number], number>>;
+/** Byte offsets and ids exported by the module; every name is checked to be present. And
+ * the argument slots of parwasm's own kernels by name (assembly/kernels/args.ts): `MATMUL_A`
+ * for the export ARG_I32_MATMUL_A. */
+export type Layout = Readonly<Record<(typeof NAMES)[number], number>> & {
+  readonly slots: { readonly i32: ReadonlyMap<string, number>; readonly f64: ReadonlyMap<string, number> };
+};
 
 // The runtime ABI this host speaks (assembly/runtime/layout.ts ABI_VERSION).
 const ABI_VERSION = 2;
@@ -93,5 +100,14 @@ export function readLayout(exports: KernelExports): Layout {
   for (const name of NAMES) {
     if (typeof constants[name] !== 'number') throw new Error(`parwasm.wasm does not export ${name}`);
   }
-  return constants as Layout;
+  const slots = (prefix: string) =>
+    new Map(
+      Object.entries(constants)
+        .filter(([name]) => name.startsWith(prefix))
+        .map(([name, slot]) => [name.slice(prefix.length), slot]),
+    );
+  return {
+    ...(constants as Record<(typeof NAMES)[number], number>),
+    slots: { i32: slots('ARG_I32_'), f64: slots('ARG_F64_') },
+  };
 }

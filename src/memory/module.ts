@@ -4,14 +4,28 @@ import { readFile } from 'node:fs/promises';
 import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-let compiled: Promise<{ module: WebAssembly.Module; initialPages: number }> | undefined;
+interface KernelModule {
+  module: WebAssembly.Module;
+  /** The initial memory the module declares (asconfig.json "initialMemory"), which the
+   * memory it imports may not start below. */
+  initialPages: number;
+  /** The worker slots of its control block (assembly/runtime/layout.ts MAX_WORKERS), read
+   * before any instance exists: pool options are checked against it. */
+  maxWorkers: number;
+}
+let compiled: Promise<KernelModule> | undefined;
 
-/** parwasm's module, and the initial memory it declares (asconfig.json "initialMemory"),
- * which the memory it imports may not start below. */
-export function kernelModule(): Promise<{ module: WebAssembly.Module; initialPages: number }> {
+/** parwasm's module, compiled once per process, and what it declares. */
+export function kernelModule(): Promise<KernelModule> {
   compiled ??= readFile(wasmUrl).then(async (bytes) => {
-    const memory = readModuleInfo(bytes).imports.find((entry) => entry.kind === 'memory');
-    return { module: await WebAssembly.compile(bytes), initialPages: memory!.limits!.initial };
+    const info = readModuleInfo(bytes);
+    const memory = info.imports.find((entry) => entry.kind === 'memory');
+    const maxWorkers = info.exports.get('MAX_WORKERS');
+    return {
+      module: await WebAssembly.compile(bytes),
+      initialPages: memory!.limits!.initial,
+      maxWorkers: info.globals[maxWorkers!.index]!.initial!,
+    };
   });
   return compiled;
 }

@@ -23,7 +23,7 @@ export function hello(executor: Executor): Promise<HelloReply[]> {
     const replies = arena.alloc(size * 8);
     await parallelFor(
       turn,
-      { kernel: control.layout.KERNEL_HELLO, n: size, i32: [replies] },
+      { kernel: control.layout.KERNEL_HELLO, n: size, i32: { HELLO_OUT: replies } },
       { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size, onProgress: undefined },
     );
     const words = arena.i32(replies, size * 2);

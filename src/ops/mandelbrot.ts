@@ -63,8 +63,8 @@ export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): Va
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  // The image, and with `trace` a record per row at most (aligned to a line by the arena).
-  const traceBytes = Math.ceil((height * (limits.layout?.TRACE_RECORD_BYTES ?? 0)) / 64) * 64;
+  // The image, and with `trace` a record per row at most.
+  const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
   const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
@@ -127,10 +127,10 @@ export async function mandelbrotRows(
       kernel,
       lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      // The kernel writes row py at out + py × width × 4: the band's row lo lands at `out`.
-      // (That offset may be below zero as an i32: the kernel's u32 address arithmetic wraps.)
-      i32: [out - lo * width * 4, width, view.maxIter],
-      f64: [view.xmin, view.ymax, dx, dy],
+      // The kernel writes row py at out + py × width × 4, so the band's first row lands at
+      // `out`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      i32: { MANDELBROT_OUT: out - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
   );

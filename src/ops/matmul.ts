@@ -99,10 +99,9 @@ function matrix(value: unknown, name: string): Matrix {
 
 /** Bytes of A, B, C, packed B and the workers' packed-A scratch. */
 function regionSizes(m: number, n: number, k: number, bytes: number, workers: number, layout: Layout): number[] {
-  const nr = 32 / bytes;
+  const nr = layout.MATMUL_NR_BYTES / bytes;
   const packed = isThin(m, n, k) ? [0, 0] : [k * Math.ceil(n / nr) * nr, workers * layout.MATMUL_MC * layout.MATMUL_KC];
-  // Each region is rounded up to a 64-byte line by the arena.
-  return [m * k, k * n, m * n, ...packed].map((elements) => Math.ceil((elements * bytes) / 64) * 64);
+  return [m * k, k * n, m * n, ...packed].map((elements) => SharedArena.regionBytes(elements * bytes));
 }
 
 function isThin(m: number, n: number, k: number): boolean {
@@ -145,7 +144,17 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
   view(bAt, k * n).set(b.data);
   const f64 = bytesPerElement === 8;
   const tileColumns = Math.ceil(n / layout.MATMUL_NC);
-  const args = [aAt, bAt, cAt, packedAt, scratchAt, m, n, k, tileColumns];
+  const args = {
+    MATMUL_A: aAt,
+    MATMUL_B: bAt,
+    MATMUL_C: cAt,
+    MATMUL_PACKED_B: packedAt,
+    MATMUL_SCRATCH: scratchAt,
+    MATMUL_M: m,
+    MATMUL_N: n,
+    MATMUL_K: k,
+    MATMUL_TILE_COLUMNS: tileColumns,
+  };
 
   let packStats: RunStats | undefined;
   let stats: RunStats;
@@ -154,7 +163,7 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
     const small = 2 * m * n * k <= ON_CALLER_FLOPS && !run.trace;
     stats = small ? runOnCaller(turn, call, run) : await parallelFor(turn, call, run);
   } else {
-    const slivers = Math.ceil(n / (32 / bytesPerElement));
+    const slivers = Math.ceil(n / (layout.MATMUL_NR_BYTES / bytesPerElement));
     const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;
     packStats = await parallelFor(turn, { kernel: packB, n: slivers, i32: args }, auxiliaryRun(run, 'static'));
     const tiles = Math.ceil(m / layout.MATMUL_MC) * tileColumns;

@@ -2,8 +2,8 @@
 // read them straight into the shared memory, so the corpus never passes through the calling
 // thread.
 //
-// Job arguments: ARGS_I32[0] the file table (per file, u32: path offset, path length, data
-// offset, size), ARGS_I32[1] a status per file (i32, FILE_STATUS below).
+// Job arguments: FILES_TABLE, the file table (per file, u32: path offset, path length, data
+// offset, size), and FILES_STATUS, a status per file (i32, FILE_STATUS below).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Layout } from '../memory/layout.js';
 
@@ -50,8 +50,9 @@ function forEachFile(
 ): void {
   const words = new Uint32Array(memory.buffer); // taken now: the memory may have grown
   const bytes = new Uint8Array(memory.buffer);
-  const table = words[layout.ARGS_I32 >> 2]! >> 2;
-  const status = words[(layout.ARGS_I32 >> 2) + 1]! >> 2;
+  const argument = (name: string): number => words[(layout.ARGS_I32 >> 2) + layout.slots.i32.get(name)!]!;
+  const table = argument('FILES_TABLE') >> 2;
+  const status = argument('FILES_STATUS') >> 2;
   const decoder = new TextDecoder();
   for (let file = lo; file < hi; file++) {
     const entry = table + 4 * file;

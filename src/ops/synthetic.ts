@@ -12,7 +12,11 @@ export function markRun(pool: Pool, n: number, options: Record<string, unknown> 
     const counts = turn.arena.alloc(4 * n);
     const owners = turn.arena.alloc(4 * n);
     turn.arena.u32(counts, n).fill(0);
-    const stats = await run({ kernel: turn.control.layout.KERNEL_MARK, n, i32: [counts, owners] });
+    const stats = await run({
+      kernel: turn.control.layout.KERNEL_MARK,
+      n,
+      i32: { MARK_COUNTS: counts, MARK_OWNERS: owners },
+    });
     return {
       stats,
       counts: SharedArena.copyOut(turn.arena.u32(counts, n)),
@@ -28,14 +32,16 @@ export function spinRun(pool: Pool, cost: ArrayLike<number>, options: Record<str
     const costs = turn.arena.alloc(4 * n);
     const sink = turn.arena.alloc(4 * n);
     turn.arena.u32(costs, n).set(cost);
-    return { stats: await run({ kernel: turn.control.layout.KERNEL_SPIN, n, i32: [costs, sink] }) };
+    return {
+      stats: await run({ kernel: turn.control.layout.KERNEL_SPIN, n, i32: { SPIN_COSTS: costs, SPIN_SINK: sink } }),
+    };
   });
 }
 
 /** Runs `fault` over [0, n) with the static schedule; it traps at index `at`. */
 export function faultRun(pool: Pool, n: number, at: number) {
   return runSynthetic(pool, { schedule: 'static' }, (turn, run) =>
-    run({ kernel: turn.control.layout.KERNEL_FAULT, n, i32: [at] }),
+    run({ kernel: turn.control.layout.KERNEL_FAULT, n, i32: { FAULT_AT: at } }),
   );
 }
 

@@ -46,8 +46,6 @@ interface ValidatedWordCount {
   run: ValidatedRunOptions;
 }
 
-const ENTRY_BYTES = 32; // assembly/wordcount.ts ENTRY
-const STATE_BYTES = 16; // per table: u32 entries, capacity, line bytes, unused
 const SEGMENT_BYTES = 1 << 20;
 const MIN_SEGMENT_BYTES = 1 << 16;
 const MAX_TEXT = 2 ** 32 - 1;
@@ -105,6 +103,7 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
   const bitmap = arena.alloc(0x110000 / 8);
   arena.u8(bitmap, 0x110000 / 8).set(wordCharacterBitmap());
   const flags = arena.alloc(16); // [0] overflow, [8] u64 words counted
+  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = layout;
   const mapStates = arena.alloc(STATE_BYTES * turn.poolSize);
 
   // A worker's table grows in place up to `largest` entries; past that, all start over larger.
@@ -125,7 +124,16 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
     const maps = arena.alloc(run.workers * largest * 2 * ENTRY_BYTES);
     arena.u8(flags, 16).fill(0);
     arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
-    const args = [text, segmentTable, bitmap, maps, largest, flags, 0, 0, 0, run.workers, flags + 8, mapStates];
+    const args: MapArguments = {
+      WC_TEXT: text,
+      WC_SEGMENTS: segmentTable,
+      WC_BITMAP: bitmap,
+      WC_MAPS: maps,
+      WC_LARGEST: largest,
+      WC_OVERFLOW: flags,
+      WC_WORDS: flags + 8,
+      WC_MAP_STATES: mapStates,
+    };
     const stats = await parallelFor(
       turn,
       { kernel: layout.KERNEL_COUNT_WORDS, n: segments.length / 2, i32: args },
@@ -135,7 +143,7 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
       arena.release(mark);
       continue;
     }
-    const entries = stateTotal(arena, mapStates, turn.poolSize, 0);
+    const entries = stateTotal(turn, mapStates, turn.poolSize, 0);
     const reduced = await reduce(turn, args, entries, run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
     const counts = collect(turn, args, reduced, entries, run);
@@ -173,42 +181,51 @@ function checkTextSize(arena: SharedArena, total: number): number {
   return total;
 }
 
-async function reduce(turn: Turn, mapArgs: number[], entries: number, run: ValidatedRunOptions) {
+/** The map step's arguments, which the reduce and gather steps read too. */
+type MapArguments = Record<
+  'WC_TEXT' | 'WC_SEGMENTS' | 'WC_BITMAP' | 'WC_MAPS' | 'WC_LARGEST' | 'WC_OVERFLOW' | 'WC_WORDS' | 'WC_MAP_STATES',
+  number
+>;
+
+async function reduce(turn: Turn, mapArgs: MapArguments, entries: number, run: ValidatedRunOptions) {
   const {
     arena,
     control: { layout },
   } = turn;
+  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = layout;
   const count = run.workers;
-  const overflow = mapArgs[5]!;
+  const overflow = mapArgs.WC_OVERFLOW;
   const partitionStates = arena.alloc(STATE_BYTES * count);
   for (let capacity = nextPowerOfTwo(Math.max(1024, (2 * entries) / count)); ; capacity *= 2) {
     const mark = arena.mark();
     const partitions = arena.alloc(count * capacity * ENTRY_BYTES);
     await zero(turn, partitions, count * capacity * ENTRY_BYTES, run);
     arena.i32(overflow, 1)[0] = 0;
-    const args = [...mapArgs];
-    args[6] = partitions;
-    args[7] = capacity;
-    args[8] = count;
-    args[9] = run.workers; // the map tables to merge
-    args[11] = partitionStates;
-    args[12] = mapArgs[11]!;
+    const args = {
+      ...mapArgs,
+      WC_PARTITIONS: partitions,
+      WC_PARTITION_CAPACITY: capacity,
+      WC_PARTITION_COUNT: count,
+      WC_WORKERS: run.workers, // the map tables to merge
+      WC_PARTITION_STATES: partitionStates,
+    };
     const stats = await parallelFor(
       turn,
       { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args },
       auxiliaryRun(run, 'dynamic'),
     );
     if (arena.i32(overflow, 1)[0] === 0)
-      return { partitions, capacity, count, stats, lineBytes: stateTotal(arena, partitionStates, count, 2) };
+      return { partitions, capacity, count, stats, lineBytes: stateTotal(turn, partitionStates, count, 2) };
     arena.release(mark);
   }
 }
 
 /** Sums field `field` (a u32 index) of `count` table states. */
-function stateTotal(arena: SharedArena, states: number, count: number, field: number): number {
-  const words = arena.u32(states, (STATE_BYTES / 4) * count);
+function stateTotal({ arena, control: { layout } }: Turn, states: number, count: number, field: number): number {
+  const wordsPerState = layout.WORDCOUNT_STATE_BYTES / 4;
+  const words = arena.u32(states, wordsPerState * count);
   let total = 0;
-  for (let i = 0; i < count; i++) total += words[(STATE_BYTES / 4) * i + field]!;
+  for (let i = 0; i < count; i++) total += words[wordsPerState * i + field]!;
   return total;
 }
 
@@ -217,7 +234,7 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
   const blocks = Math.ceil(bytes / layout.ZERO_BLOCK);
   return parallelFor(
     turn,
-    { kernel: layout.KERNEL_ZERO, n: blocks, i32: [region, bytes] },
+    { kernel: layout.KERNEL_ZERO, n: blocks, i32: { ZERO_REGION: region, ZERO_BYTES: bytes } },
     auxiliaryRun(run, 'static'),
   );
 }
@@ -227,7 +244,7 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
  * lower-cased here, and may merge: `Σ` and `σ` are distinct raw words with one lower case. */
 function collect(
   turn: Turn,
-  args: number[],
+  args: MapArguments,
   reduced: { partitions: number; capacity: number; count: number; lineBytes: number },
   entries: number,
   run: ValidatedRunOptions,
@@ -240,12 +257,14 @@ function collect(
   const countsAt = arena.alloc(4 * entries);
   const written = arena.alloc(4);
   arena.u32(written, 1)[0] = 0;
-  const gather = [...args];
-  gather[6] = reduced.partitions;
-  gather[7] = reduced.capacity;
-  gather[13] = bytes;
-  gather[14] = countsAt;
-  gather[15] = written;
+  const gather = {
+    ...args,
+    WC_PARTITIONS: reduced.partitions,
+    WC_PARTITION_CAPACITY: reduced.capacity,
+    WC_OUT_BYTES: bytes,
+    WC_OUT_COUNTS: countsAt,
+    WC_WRITTEN: written,
+  };
   runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather }, auxiliaryRun(run, 'static'));
   const words = arena.u32(written, 1)[0]!;
   const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes)).split('\n');
@@ -341,7 +360,8 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
     at += path.length;
   });
   const perFile = auxiliaryRun(run, run.schedule);
-  await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: [table, status] }, perFile);
+  const fileArgs = { FILES_TABLE: table, FILES_STATUS: status };
+  await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: fileArgs }, perFile);
   throwForFailedFile(arena.i32(status, files.length), files);
   const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);
   const total = checkTextSize(
@@ -355,7 +375,7 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
   starts.forEach((start, i) => (grownEntries[4 * i + 2] = text + start));
   const readStats = await parallelFor(
     turn,
-    { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: [table, status] },
+    { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: fileArgs },
     perFile,
   );
   throwForFailedFile(arena.i32(status, files.length), files);

@@ -19,18 +19,18 @@ export interface ValidatedPoolOptions {
   maxMemoryPages: number;
 }
 
-export const MAX_WORKERS = 512; // assembly/layout.ts MAX_WORKERS: the control block has a slot for each
 const MIN_MEMORY = 1 << 20;
 const MAX_MEMORY = 2 ** 32;
 const DEFAULT_MAX_MEMORY = 2 ** 31;
 
-export function validatePoolOptions(value: unknown): ValidatedPoolOptions {
+/** `maxWorkers`: the module's MAX_WORKERS, the telemetry slots its control block has. */
+export function validatePoolOptions(value: unknown, maxWorkers: number): ValidatedPoolOptions {
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', ['workers', 'maxMemory']);
   const workers =
     options.workers === undefined
-      ? Math.min(availableParallelism(), MAX_WORKERS)
-      : integerIn(options.workers, 'options.workers', 1, MAX_WORKERS);
+      ? Math.min(availableParallelism(), maxWorkers)
+      : integerIn(options.workers, 'options.workers', 1, maxWorkers);
   const maxMemory =
     options.maxMemory === undefined
       ? DEFAULT_MAX_MEMORY

@@ -45,8 +45,8 @@ export function createPool(options?: PoolOptions): Promise<Pool> {
 
 /** createPool with another worker entry point (tests use one that fails to start). */
 export async function startPool(options: unknown, workerEntry: URL): Promise<Pool> {
-  const { workers, maxMemoryPages } = validatePoolOptions(options);
-  const { module, initialPages } = await kernelModule();
+  const { module, initialPages, maxWorkers } = await kernelModule();
+  const { workers, maxMemoryPages } = validatePoolOptions(options, maxWorkers);
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxMemoryPages, shared: true });
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.

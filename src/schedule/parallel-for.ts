@@ -87,10 +87,11 @@ export interface KernelCall {
   lo?: number;
   /** A library kernel's name and its arguments in the descriptor's slots. */
   library?: { name: string; args: readonly ArgumentSlot[] };
-  /** Up to ARG_COUNT_I32 integer arguments: byte offsets of regions, sizes, flags. */
-  i32?: readonly number[];
-  /** Up to ARG_COUNT_F64 real arguments. */
-  f64?: readonly number[];
+  /** Integer arguments (byte offsets of regions, sizes, flags) by slot name: `MATMUL_A` is
+   * the slot the module exports as ARG_I32_MATMUL_A. */
+  i32?: Readonly<Record<string, number>>;
+  /** Real arguments by slot name (ARG_F64_...). */
+  f64?: Readonly<Record<string, number>>;
 }
 
 /** The shared state a run needs; the pool gives it to the operation that holds the turn. */
@@ -190,8 +191,19 @@ export function runOnCaller(context: RunContext, call: KernelCall, options: Vali
 function writeArguments(control: ControlBlock, call: KernelCall): void {
   const { layout } = control;
   if (call.library) writeSlots(control.memory, layout, call.library.args);
-  call.i32?.forEach((value, i) => control.store(layout.ARGS_I32 + 4 * i, value));
-  call.f64?.forEach((value, i) => control.storeF64(layout.ARGS_F64 + 8 * i, value));
+  for (const [name, value] of Object.entries(call.i32 ?? {}))
+    control.store(layout.ARGS_I32 + 4 * slotOf(layout.slots.i32, name, layout.ARG_COUNT_I32), value);
+  for (const [name, value] of Object.entries(call.f64 ?? {}))
+    control.storeF64(layout.ARGS_F64 + 8 * slotOf(layout.slots.f64, name, layout.ARG_COUNT_F64), value);
+}
+
+/** The slot of an argument by name; a name the module does not export, or a slot past the
+ * descriptor's end, is a bug in the operation: it throws rather than overwrite a field. */
+function slotOf(slots: ReadonlyMap<string, number>, name: string, count: number): number {
+  const slot = slots.get(name);
+  if (slot === undefined) throw new Error(`parwasm.wasm exports no argument slot ${name}`);
+  if (slot < 0 || slot >= count) throw new Error(`argument slot ${name} (${slot}) is past the descriptor's ${count}`);
+  return slot;
 }
 
 /** The failure a worker recorded in the control block. */
