@@ -1,16 +1,14 @@
-// --cluster URL: run a command's operation on a cluster (nodes started with `parwasm node`)
-// instead of a local pool.
-import type { Cluster } from '../cluster/client.js';
+// --cluster URL: which commands take it, and the errors a cluster run reports in one line.
+// Small on purpose: the CLI's entry loads it on every run, and the cluster code on demand.
 
-export const CLUSTER_FLAG = { cluster: { type: 'string' } } as const;
+/** The commands that run on a cluster's nodes when given --cluster URL. */
+export const CLUSTER_COMMANDS = ['hello', 'mandelbrot', 'matmul', 'wordcount'] as const;
+export type ClusterCommand = (typeof CLUSTER_COMMANDS)[number];
 
-export const CLUSTER_FLAG_HELP = `  --cluster URL   run on the cluster whose Redis is at URL (redis://[:password@]host[:port]),
-                  served by 'parwasm node'; needs the packages bullmq and ioredis`;
-
-/** Connects to the cluster at `url`; loaded on demand, so other runs never need bullmq. */
-export async function openCluster(url: string): Promise<Cluster> {
-  const { connectCluster } = await import('../cluster/client.js');
-  return connectCluster({ redis: url });
+/** The command, if it is to run on a cluster: one of CLUSTER_COMMANDS with --cluster among its arguments. */
+export function clusterCommand(command: string, args: string[]): ClusterCommand | undefined {
+  const clustered = CLUSTER_COMMANDS.find((name) => name === command);
+  return clustered && args.some((arg) => arg === '--cluster' || arg.startsWith('--cluster=')) ? clustered : undefined;
 }
 
 /** Errors a cluster run reports in one line (exit code 1) rather than as a stack. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // parwasm's command line: `parwasm <command> [options]`.
-import { isClusterError } from './cluster-flag.js';
+import { clusterCommand, isClusterError } from './cluster-flag.js';
 import { UsageError } from './usage.js';
 
 // Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
@@ -34,6 +34,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // --cluster URL runs the command on a cluster's nodes instead of a local pool.
+  const clustered = clusterCommand(command, args);
+  if (clustered) return (await import('./cluster-commands.js')).runOnCluster(clustered, args);
   const load = COMMANDS[command];
   if (!load)
     throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);

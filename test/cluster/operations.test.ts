@@ -1,15 +1,17 @@
 // The cluster's operations against the local pool and the plain TypeScript references, on
 // two nodes: the same results bit for bit, every job counted once, nothing left in Redis.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createPool, ValidationError, type Pool } from 'parwasm';
 import { connectCluster, type Cluster, type ClusterStats } from 'parwasm/cluster';
 import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { countFiles } from '../../src/baselines/wordcount.js';
 import { needs } from '../os-package.js';
-import { startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
+import { CLI, startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
 
 const redisServer = needs('redis-server', 'redis-server');
 
@@ -211,6 +213,34 @@ redisServer.describe('a cluster of two nodes', () => {
   redisServer.it('rejects an operation whose file a node cannot read, naming it', async () => {
     const missing = join(tmpdir(), 'parwasm-no-such-file.txt');
     await expect(cluster.wordCount({ files: [missing] })).rejects.toThrow(/no-such-file.*ENOENT|ENOENT.*no-such-file/);
+    expect(await redis.keys('parwasm:op:*')).toEqual([]);
+  });
+
+  redisServer.it('runs each command of the CLI on the cluster with --cluster URL', async () => {
+    const cli = async (...args: string[]) =>
+      JSON.parse(
+        (await promisify(execFile)(process.execPath, [CLI, ...args, '--cluster', redis.url, '--json'])).stdout,
+      ) as {
+        stats: ClusterStats;
+      } & Record<string, unknown>;
+    const nodeNames = (stats: ClusterStats) => stats.perNode.map((node) => node.name);
+    const image = await cli('mandelbrot', '--size', '64', '--max-iter', '50', '--chunk', '4');
+    expect(image.stats).toMatchObject({ n: 64, jobs: 16 });
+    expect(nodeNames(image.stats)).toEqual(['alpha', 'beta']);
+    const product = await cli('matmul', '--n', '40', '--dtype', 'f32', '--schedule', 'static');
+    expect(product.stats).toMatchObject({ schedule: 'static', n: 40, jobs: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'parwasm-cluster-cli-'));
+    writeFileSync(join(dir, 'a.txt'), 'one two two THREE three three');
+    writeFileSync(join(dir, 'b.txt'), 'Three');
+    const words = await cli('wordcount', '--top', '2', dir);
+    expect(words).toMatchObject({
+      files: 2,
+      totalWords: 7,
+      top: [
+        ['three', 4],
+        ['two', 2],
+      ],
+    });
     expect(await redis.keys('parwasm:op:*')).toEqual([]);
   });
 });
