@@ -69,10 +69,10 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 0 },
     };
-    const process = (job: Job<JobData>) => server.run(job);
+    const serve = (job: Job<JobData>) => server.run(job);
     const workers: Worker[] = [
-      new peers.bullmq.Worker(DYNAMIC_QUEUE, process, workerOptions),
-      new peers.bullmq.Worker(nodeQueue(name), process, workerOptions),
+      new peers.bullmq.Worker(DYNAMIC_QUEUE, serve, workerOptions),
+      new peers.bullmq.Worker(nodeQueue(name), serve, workerOptions),
     ];
     for (const worker of workers) worker.on('error', (error) => log(`${name}: ${error.message}`));
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -136,6 +136,11 @@ export async function runOperation(context: ClusterContext, plan: Plan): Promise
       }
       if (pending.size > 0 && performance.now() - lastCheck >= NODE_CHECK_MS) {
         lastCheck = performance.now();
+        // A Redis that restarted mid-run has lost the operation's inputs and jobs: say so
+        // rather than wait for results that will never come.
+        if ((await redis.exists(liveKey(op))) === 0) {
+          throw new RedisUnavailableError(`cluster ${plan.operation}: Redis lost the operation (was it restarted?)`);
+        }
         const live = await liveNodes(redis);
         if (live.length > 0) noNodeSince = undefined;
         else if ((noNodeSince ??= lastCheck) + context.timeoutMs <= lastCheck) {

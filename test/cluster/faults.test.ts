@@ -241,6 +241,26 @@ redisServer.describe('faults', () => {
   );
 
   redisServer.it(
+    'Redis restarted mid-run: the call rejects clearly, and the next one works',
+    async () => {
+      await nodes('one', 'two');
+      let restarted: Promise<void> | undefined;
+      const result = cluster.mandelbrot({
+        ...SLOW_VIEW,
+        chunk: 2,
+        onProgress: () => {
+          restarted ??= redis.restart();
+        },
+      });
+      await expect(result).rejects.toMatchObject({ name: 'RedisUnavailableError' });
+      await restarted;
+      const view = { ...SLOW_VIEW, maxIter: 300 };
+      expect((await cluster.mandelbrot(view)).data).toEqual(mandelbrotJs(view));
+    },
+    120_000,
+  );
+
+  redisServer.it(
     'no node, or every node gone: NodeLostError naming the operation after the timeout',
     async () => {
       const impatient = await connectCluster({ redis: redis.url, timeoutMs: 500 });
