@@ -9,6 +9,7 @@ import asc from 'assemblyscript/asc';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, KernelError, SCHEDULES, ValidationError, type KernelLibrary, type Pool } from 'parwasm';
+import { parallelFor, terminateWorker, validateRunOptionsBag, withTurn } from 'parwasm/internal';
 import { readModuleInfo } from '../src/engine/wasm-binary.js';
 import { Regions } from '../src/engine/regions.js';
 
@@ -212,11 +213,38 @@ describe('one library on a pool', () => {
     });
   });
 
-  it('refuses a kernel of another pool', async () => {
+  it.each(SCHEDULES)("runs an index space that starts past 0 (the descriptor's lo) with %s", async (schedule) => {
+    // As a cluster node would: only [lo, lo + n) of a larger space, each index once.
+    const [lo, n] = [1000, 777];
+    const counts = await withTurn(pool, async (turn) => {
+      const at = turn.arena.alloc(4 * (lo + n));
+      turn.arena.u32(at, lo + n).fill(0);
+      const owners = turn.arena.alloc(4 * (lo + n));
+      const run = validateRunOptionsBag({ schedule, chunk: 5 }, 'options', pool.size, 'dynamic');
+      const kernel = turn.control.layout.KERNEL_MARK;
+      await parallelFor(turn, { kernel, lo, n, i32: { MARK_COUNTS: at, MARK_OWNERS: owners } }, run);
+      return Array.from(turn.arena.u32(at, lo + n));
+    });
+    expect(counts).toEqual(Array.from({ length: lo + n }, (_, i) => (i >= lo ? 1 : 0)));
+  });
+
+  it('loads its libraries on a worker that replaces a dead one', async () => {
+    const lib = await pool.load(bytes);
+    await terminateWorker(pool, 1);
+    const x = lib.alloc(Float64Array, 500).fill(1);
+    const y = lib.alloc(Float64Array, 500);
+    const { stats } = await pool.parallelFor(500, lib.kernel('axpy'), { args: [2, x, y], schedule: 'static' });
+    expect(Array.from(y)).toEqual(new Array(500).fill(2));
+    expect(stats.perWorker[1]!.items).toBe(250); // the replacement computed its block
+    await lib.unload();
+  });
+
+  it('refuses a kernel of another pool, and unloads quietly once its pool is closed', async () => {
     const second = await createPool({ workers: 1 });
     const lib = await second.load(bytes);
     await expect(pool.parallelFor(1, lib.kernel('atZero'))).rejects.toMatchObject({ argument: 'kernel' });
     await second.close();
+    await lib.unload();
   });
 
   it('loads a compiled WebAssembly.Module by probing it', async () => {

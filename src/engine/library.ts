@@ -1,7 +1,7 @@
 // A kernel library: a user's module (wasm from any toolchain, or JavaScript) loaded on every
 // worker of a pool, on a shared memory of its own. The library owns the memory below its
 // heap base; `alloc` hands out regions above it and `kernel` names an export to run.
-import { rangeError, typeError } from '../errors.js';
+import { PoolClosedError, rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
 import type { LibraryMessage } from '../engine/library-message.js';
 import { booleanArg, integerIn } from '../validate.js';
@@ -126,6 +126,8 @@ export class Library implements KernelLibrary, ArrayOwner {
     this.#unloaded = true;
     try {
       await this.host.broadcast(() => ({ type: 'unload', id: this.id }));
+    } catch (error) {
+      if (!(error instanceof PoolClosedError)) throw error; // a closed pool's workers are gone
     } finally {
       this.host.release(this);
     }

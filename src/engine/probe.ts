@@ -32,8 +32,6 @@ const abort = (): never => {
   throw new Error('abort');
 };
 
-setFlagsFromString('--experimental-wasm-type-reflection');
-
 /** A type as type reflection describes it. */
 interface ReflectedType {
   minimum?: number;
@@ -46,6 +44,7 @@ interface ReflectedType {
 }
 
 export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
+  setFlagsFromString('--experimental-wasm-type-reflection'); // only when a Module is loaded
   const imports: ModuleInfo['imports'] = WebAssembly.Module.imports(module).map(({ module, name, kind }) => ({
     module,
     name,
