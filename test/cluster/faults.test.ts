@@ -14,6 +14,7 @@ import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { countFiles } from '../../src/baselines/wordcount.js';
 import { needs } from '../os-package.js';
 import { CLI, freePort, startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
+import { expectNothingLeft } from './leftovers.js';
 
 const redisServer = needs('redis-server', 'redis-server');
 
@@ -82,14 +83,6 @@ function expectRedone(held: number[], stats: ClusterStats): void {
   expect(retries(stats)).toBeGreaterThanOrEqual(redone.length);
 }
 
-async function expectNothingLeft(): Promise<void> {
-  expect(await redis.keys('parwasm:op:*')).toEqual([]);
-  const jobKeys = (await redis.keys('parwasm:q:*')).filter(
-    (key) => !/:(events|meta|id|stalled-check|marker)$/.test(key),
-  );
-  expect(jobKeys).toEqual([]);
-}
-
 function retries(stats: ClusterStats): number {
   return stats.perNode.reduce((sum, node) => sum + node.retries, 0);
 }
@@ -109,7 +102,7 @@ redisServer.describe('faults', () => {
       const { data, stats } = await result;
       expect(data).toEqual(mandelbrotJs(SLOW_VIEW));
       expectRedone(held, stats);
-      await expectNothingLeft();
+      await expectNothingLeft(redis);
     },
     120_000,
   );
@@ -127,7 +120,7 @@ redisServer.describe('faults', () => {
       await using pool = await createPool({ workers: 2 });
       expect(Buffer.from(data.buffer)).toEqual(Buffer.from((await pool.matmul(a, b)).data.buffer));
       expectRedone(held, stats);
-      await expectNothingLeft();
+      await expectNothingLeft(redis);
     },
     120_000,
   );
@@ -150,7 +143,7 @@ redisServer.describe('faults', () => {
       expect([...counts].sort()).toEqual([...expected].sort());
       expect(totalWords).toBe([...expected.values()].reduce((sum, count) => sum + count, 0));
       expectRedone(held, stats);
-      await expectNothingLeft();
+      await expectNothingLeft(redis);
     },
     120_000,
   );
@@ -166,7 +159,7 @@ redisServer.describe('faults', () => {
       expect(data).toEqual(mandelbrotJs(SLOW_VIEW));
       const survivor = stats.perNode.find((node) => node.name === 'survivor')!;
       expect(survivor.items).toBeGreaterThan(SLOW_VIEW.height / 2);
-      await expectNothingLeft();
+      await expectNothingLeft(redis);
     },
     120_000,
   );
@@ -220,7 +213,7 @@ redisServer.describe('faults', () => {
         onProgress: () => controller.abort(),
       });
       await expect(result).rejects.toMatchObject({ name: 'AbortError' });
-      await expectNothingLeft();
+      await expectNothingLeft(redis);
       const small = { ...SLOW_VIEW, maxIter: 100 };
       expect((await cluster.mandelbrot(small)).data).toEqual(mandelbrotJs(small));
     },
@@ -274,7 +267,7 @@ redisServer.describe('faults', () => {
         const result = impatient.mandelbrot({ ...SLOW_VIEW, chunk: 2 });
         await killHoldingAJob(only!, result);
         await expect(result).rejects.toMatchObject({ name: 'NodeLostError', operation: 'mandelbrot' });
-        await expectNothingLeft();
+        await expectNothingLeft(redis);
       } finally {
         await impatient.close();
       }

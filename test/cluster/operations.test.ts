@@ -12,6 +12,7 @@ import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { countFiles } from '../../src/baselines/wordcount.js';
 import { needs } from '../os-package.js';
 import { CLI, startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
+import { expectNothingLeft } from './leftovers.js';
 
 const redisServer = needs('redis-server', 'redis-server');
 
@@ -39,10 +40,7 @@ afterAll(async () => {
 async function expectAccounted(stats: ClusterStats): Promise<void> {
   expect(stats.perNode.reduce((sum, node) => sum + node.items, 0)).toBe(stats.n);
   expect(stats.perNode.reduce((sum, node) => sum + node.jobs, 0)).toBe(stats.jobs);
-  expect(await redis.keys('parwasm:op:*')).toEqual([]);
-  expect(
-    (await redis.keys('parwasm:q:*')).filter((key) => !/:(events|meta|id|stalled-check|marker)$/.test(key)),
-  ).toEqual([]);
+  await expectNothingLeft(redis);
 }
 
 function random(n: number, Type: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
