@@ -12,7 +12,7 @@ import { decodeResult, type JobData, type ResultHeader } from './protocol.js';
 import { liveNodes, type NodeInfo } from './registry.js';
 import type { ValidatedClusterRun } from './run-options.js';
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from './settings.js';
-import { imbalance, type ClusterStats, type JobRecord, type NodeStats } from './stats.js';
+import { countJob, imbalance, type ClusterStats, type JobRecord, type NodeStats } from './stats.js';
 
 /** What the client gives an operation to run. */
 export interface ClusterContext {
@@ -113,19 +113,7 @@ export async function runOperation(context: ClusterContext, plan: Plan): Promise
         if (header.error) throw nodeError(plan.operation, header);
         if (pending.delete(header.index)) {
           plan.accept(header, payload);
-          const stats = perNode.get(header.node) ?? {
-            name: header.node,
-            host: header.host,
-            jobs: 0,
-            items: 0,
-            busyMs: 0,
-            retries: 0,
-          };
-          perNode.set(header.node, stats);
-          stats.jobs += 1;
-          stats.items += header.items;
-          stats.busyMs += header.busyMs;
-          if (header.retried) stats.retries += 1;
+          countJob(perNode, header);
           if (run.trace) {
             const { node, host, lo, hi } = header;
             trace.push({ node, host, lo, hi, t0: header.startedAt - startedAt, t1: header.endedAt - startedAt });

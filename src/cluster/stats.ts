@@ -44,6 +44,22 @@ export interface ClusterStats {
   trace?: JobRecord[];
 }
 
+/** Adds a job whose result counted to its node's stats (a node that joined mid-run gets an entry). */
+export function countJob(
+  perNode: Map<string, NodeStats>,
+  job: { node: string; host: string; items: number; busyMs: number; retried: boolean },
+): void {
+  let stats = perNode.get(job.node);
+  if (!stats) {
+    stats = { name: job.node, host: job.host, jobs: 0, items: 0, busyMs: 0, retries: 0 };
+    perNode.set(job.node, stats);
+  }
+  stats.jobs += 1;
+  stats.items += job.items;
+  stats.busyMs += job.busyMs;
+  if (job.retried) stats.retries += 1;
+}
+
 export function imbalance(perNode: readonly NodeStats[]): number {
   const busy = perNode.map((node) => node.busyMs);
   const mean = busy.reduce((sum, ms) => sum + ms, 0) / Math.max(1, busy.length);
