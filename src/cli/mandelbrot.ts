@@ -19,7 +19,7 @@ workers shared the rows.
   --out FILE      write the image as a colour PNG
 ${RUN_FLAGS_HELP}`;
 
-const VIEWS = {
+export const VIEWS = {
   full: { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
   seahorse: {
     xmin: -0.743643887 - 5e-6,

@@ -49,12 +49,15 @@ export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'm
 const OPTION_NAMES = [...VIEW_NAMES, 'kernel', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
-interface ValidatedMandelbrot extends MandelbrotView {
+export interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
   run: ValidatedRunOptions;
 }
 
-function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
+/** A cluster client checks views with no pool of its own: no layout, and no trace buffer. */
+type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> & Partial<Pick<OperationLimits, 'layout'>>;
+
+export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
@@ -62,7 +65,7 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
   const view = validateView(options, 'options');
   const { width, height } = view;
   // The image, and with `trace` a record per row at most.
-  const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
+  const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
   const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
@@ -100,22 +103,37 @@ export function mandelbrot(executor: Executor, options: MandelbrotOptions): Prom
   return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
 }
 
-async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+  return mandelbrotRows(turn, view, 0, view.height);
+}
+
+/** Rows [lo, hi) of the view: the whole image, or the band a cluster node computes. The
+ * result holds just those rows. */
+export async function mandelbrotRows(
+  turn: Turn,
+  view: ValidatedMandelbrot,
+  lo: number,
+  hi: number,
+): Promise<MandelbrotResult> {
   const { arena, control } = turn;
-  const { width, height } = view;
+  const { width } = view;
+  const height = hi - lo;
   const pixels = width * height;
   const out = arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
-  const dy = (view.ymax - view.ymin) / height;
+  const dy = (view.ymax - view.ymin) / view.height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
   const stats = await parallelFor(
     turn,
     {
       kernel,
+      lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: { MANDELBROT_OUT: out, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      // The kernel writes row py at out + py × width × 4, so the band's first row lands at
+      // `out`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      i32: { MANDELBROT_OUT: out - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
       f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
