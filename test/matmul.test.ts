@@ -91,6 +91,30 @@ describe('matmul', () => {
     );
   });
 
+  // B is packed one column panel at a time, as many tile columns (NC = 256) as fit 4 MiB:
+  // at k = 4200 one tile column is 8.2 MiB in f64 (4.1 in f32), so 600 columns take three
+  // panels, the last one narrower.
+  it('multiplies across several panels of B, with the telemetry of one run over all tiles', async () => {
+    for (const dtype of ['f64', 'f32'] as const) {
+      await expectProduct(pools[1]!, [21, 4200, 600], dtype, { schedule: 'stealing' }, 5);
+      const a = random(70, 4200, dtype, 1);
+      const b = random(4200, 600, dtype, 2);
+      const progress: number[][] = [];
+      const { stats, packStats } = await pools[1]!.matmul(a, b, {
+        trace: true,
+        onProgress: (done: number, total: number) => progress.push([done, total]),
+      });
+      const tiles = 2 * 3; // 2 tile rows (MC = 64) × 3 tile columns
+      expect(stats.n).toBe(tiles);
+      expect(stats.trace!.map(({ lo, hi }) => [lo, hi]).sort((x, y) => x[0]! - y[0]!)).toEqual(
+        Array.from({ length: tiles }, (_, tile) => [tile, tile + 1]),
+      );
+      expect(progress.at(-1)).toEqual([tiles, tiles]);
+      expect(progress.every(([done], i) => i === 0 || done! >= progress[i - 1]![0]!)).toBe(true);
+      expect(packStats!.n).toBe(600 / (dtype === 'f64' ? 4 : 8)); // slivers of NR columns
+    }
+  });
+
   it('gives the same bits whatever the schedule and worker count', async () => {
     const a = random(150, 300, 'f64', 7);
     const b = random(300, 170, 'f64', 8);

@@ -1,8 +1,10 @@
 // Matrix multiplication C = A·B (row-major, C is m × n, A is m × k, B is k × n) for f64 and
-// f32, in the shape of BLIS / GotoBLAS: B is packed once into column slivers (a parallel
-// phase of its own), then each tile of C packs its rows of A into the worker's scratch and
-// runs a register-tiled micro-kernel over the packed panels. Products too thin to pay for
-// packing take a row-by-row path instead.
+// f32, in the shape of BLIS / GotoBLAS: B is cut into column panels (a few tile columns
+// wide, k deep); each panel is packed into column slivers (a parallel phase of its own),
+// then the tiles of C under that panel run, each packing its rows of A into the worker's
+// scratch and running a register-tiled micro-kernel over the packed slivers. So the packed
+// copy of B is one panel, not the whole of B. Products too thin to pay for packing take a
+// row-by-row path instead.
 //
 // The micro-kernel keeps an MR × NR block of C in 8 vector accumulators (4 rows × 2
 // vectors). More would fit the 16 xmm registers on paper, but V8's register allocator then
@@ -13,6 +15,7 @@
 import {
   argI32 as arg, ARG_I32_MATMUL_A, ARG_I32_MATMUL_B, ARG_I32_MATMUL_C, ARG_I32_MATMUL_PACKED_B, ARG_I32_MATMUL_SCRATCH,
   ARG_I32_MATMUL_M, ARG_I32_MATMUL_N, ARG_I32_MATMUL_K, ARG_I32_MATMUL_TILE_COLUMNS,
+  ARG_I32_MATMUL_PANEL_J0, ARG_I32_MATMUL_PANEL_WIDTH, ARG_I32_MATMUL_PANEL_FIRST_TILE,
 } from "./args";
 import { rank } from "../runtime/worker";
 
@@ -31,23 +34,32 @@ export const MATMUL_NC: i32 = 256;
 // @ts-ignore: decorator
 @inline function nr<T>(): i32 { return MATMUL_NR_BYTES / sizeof<T>(); }
 
-// Phase 1, index = column sliver j of B: packs B[:, j*NR .. j*NR+NR) for every k block, so
-// that element (p, jj) of the sliver for block k0 lies at k0 * nPad + j * NR * kc + p * NR + jj.
+// Phase 1, index = column sliver j of B (global: columns j*NR .. j*NR+NR) inside the panel
+// that starts at column PANEL_J0 and is PANEL_WIDTH columns wide (a multiple of NR). Element
+// (p, jj) of the sliver for block k0 lies at k0 * PANEL_WIDTH + (j*NR - PANEL_J0) * kc + p * NR + jj.
 // Columns past n are packed as zeros.
 export function packB<T>(lo: i32, hi: i32): void {
   const b = <usize>arg(ARG_I32_MATMUL_B);
   const packed = <usize>arg(ARG_I32_MATMUL_PACKED_B);
   const n = arg(ARG_I32_MATMUL_N);
   const k = arg(ARG_I32_MATMUL_K);
+  const panelJ0 = arg(ARG_I32_MATMUL_PANEL_J0);
+  const width = arg(ARG_I32_MATMUL_PANEL_WIDTH);
   const NR = nr<T>();
-  const nPad = ((n + NR - 1) / NR) * NR;
   for (let j = lo; j < hi; j++) {
     const j0 = j * NR;
     for (let k0 = 0; k0 < k; k0 += MATMUL_KC) {
       const kc = min(MATMUL_KC, k - k0);
-      let out = packed + (<usize>k0 * nPad + <usize>j0 * kc) * sizeof<T>();
+      let out = packed + (<usize>k0 * width + <usize>(j0 - panelJ0) * kc) * sizeof<T>();
       for (let p = k0; p < k0 + kc; p++) {
         const row = b + <usize>p * n * sizeof<T>();
+        if (j0 + NR <= n) {
+          // A whole sliver row is two vectors: copy them as such.
+          v128.store(out, v128.load(row + <usize>j0 * sizeof<T>()));
+          v128.store(out, v128.load(row + <usize>j0 * sizeof<T>(), 16), 16);
+          out += MATMUL_NR_BYTES;
+          continue;
+        }
         for (let jj = j0; jj < j0 + NR; jj++) {
           store<T>(out, jj < n ? load<T>(row + <usize>jj * sizeof<T>()) : <T>0);
           out += sizeof<T>();
@@ -57,7 +69,9 @@ export function packB<T>(lo: i32, hi: i32): void {
   }
 }
 
-// Phase 2, index = tile of C (MC rows × NC columns, numbered row-major over the tiles).
+// Phase 2, index = tile of C (MC rows × NC columns) under the packed panel: tiles are
+// numbered panel by panel, row-major inside a panel of TILE_COLUMNS tile columns, the
+// panel's first being PANEL_FIRST_TILE.
 export function multiplyTiles<T>(lo: i32, hi: i32): void {
   const a = <usize>arg(ARG_I32_MATMUL_A);
   const c = <usize>arg(ARG_I32_MATMUL_C);
@@ -66,20 +80,23 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
   const n = arg(ARG_I32_MATMUL_N);
   const k = arg(ARG_I32_MATMUL_K);
   const tileColumns = arg(ARG_I32_MATMUL_TILE_COLUMNS);
+  const panelJ0 = arg(ARG_I32_MATMUL_PANEL_J0);
+  const width = arg(ARG_I32_MATMUL_PANEL_WIDTH);
+  const firstTile = arg(ARG_I32_MATMUL_PANEL_FIRST_TILE);
   const NR = nr<T>();
-  const nPad = ((n + NR - 1) / NR) * NR;
   const packedA = <usize>arg(ARG_I32_MATMUL_SCRATCH) + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
   for (let tile = lo; tile < hi; tile++) {
-    const i0 = (tile / tileColumns) * MATMUL_MC;
+    const local = tile - firstTile;
+    const i0 = (local / tileColumns) * MATMUL_MC;
     const iEnd = min(i0 + MATMUL_MC, m);
-    const j0 = (tile % tileColumns) * MATMUL_NC;
+    const j0 = panelJ0 + (local % tileColumns) * MATMUL_NC;
     const jEnd = min(j0 + MATMUL_NC, n);
     for (let k0 = 0; k0 < k; k0 += MATMUL_KC) {
       const kc = min(MATMUL_KC, k - k0);
       packA<T>(a, packedA, i0, iEnd, k0, kc, k);
-      const panelB = packedB + <usize>k0 * nPad * sizeof<T>();
+      const panelB = packedB + <usize>k0 * width * sizeof<T>();
       for (let j = j0; j < jEnd; j += NR) {
-        const sliverB = panelB + <usize>j * kc * sizeof<T>();
+        const sliverB = panelB + <usize>(j - panelJ0) * kc * sizeof<T>();
         for (let i = i0; i < iEnd; i += MATMUL_MR) {
           const sliverA = packedA + <usize>(i - i0) * kc * sizeof<T>();
           microKernel<T>(sliverA, sliverB, kc, c, i, j, min(MATMUL_MR, iEnd - i), min(NR, jEnd - j), n, k0 > 0);
