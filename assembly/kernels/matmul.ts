@@ -11,6 +11,11 @@
 // spills: measured at n = 1024, f64, one worker, 6 × 2 accumulators ran at 10.5 GFLOP/s,
 // 5 × 2 at 9.7, 4 × 2 at 17-21. Unrolling the k loop by 4 made it slower too (11.6).
 //
+// Every kernel comes in two flavours, picked by a marker type F: `Separate` multiplies and
+// adds (f64x2.mul + f64x2.add, two roundings), `Fused` uses relaxed SIMD's madd, which fuses
+// where the CPU has FMA. The Fused flavour is real only in the build with relaxed SIMD
+// (dist/parwasm-fma.wasm, MATMUL_FMA = 1); in the plain build it compiles to Separate.
+//
 //   Arguments: ARG_I32_MATMUL_* (args.ts); the scratch holds one packed-A block per worker.
 import {
   argI32 as arg, ARG_I32_MATMUL_A, ARG_I32_MATMUL_B, ARG_I32_MATMUL_C, ARG_I32_MATMUL_PACKED_B, ARG_I32_MATMUL_SCRATCH,
@@ -18,6 +23,20 @@ import {
   ARG_I32_MATMUL_PANEL_J0, ARG_I32_MATMUL_PANEL_WIDTH, ARG_I32_MATMUL_PANEL_FIRST_TILE,
 } from "./args";
 import { rank } from "../runtime/worker";
+
+export type Fused = bool;
+export type Separate = i32;
+// Whether this build's Fused kernels fuse: the host offers `fma: true` only where it does.
+export const MATMUL_FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+
+// c + a·b, rounded once (Fused, relaxed-SIMD build) or twice.
+// @ts-ignore: decorator
+@inline function madd<T, F>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (sizeof<F>() == sizeof<Fused>()) return v128.relaxed_madd<T>(a, b, c);
+  }
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
 
 export const MATMUL_MR: i32 = 4;
 // Bytes of a row of a packed sliver of B: two vectors, whatever the element type.
@@ -72,7 +91,7 @@ export function packB<T>(lo: i32, hi: i32): void {
 // Phase 2, index = tile of C (MC rows × NC columns) under the packed panel: tiles are
 // numbered panel by panel, row-major inside a panel of TILE_COLUMNS tile columns, the
 // panel's first being PANEL_FIRST_TILE.
-export function multiplyTiles<T>(lo: i32, hi: i32): void {
+export function multiplyTiles<T, F>(lo: i32, hi: i32): void {
   const a = <usize>arg(ARG_I32_MATMUL_A);
   const c = <usize>arg(ARG_I32_MATMUL_C);
   const packedB = <usize>arg(ARG_I32_MATMUL_PACKED_B);
@@ -99,7 +118,7 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
         const sliverB = panelB + <usize>(j - panelJ0) * kc * sizeof<T>();
         for (let i = i0; i < iEnd; i += MATMUL_MR) {
           const sliverA = packedA + <usize>(i - i0) * kc * sizeof<T>();
-          microKernel<T>(sliverA, sliverB, kc, c, i, j, min(MATMUL_MR, iEnd - i), min(NR, jEnd - j), n, k0 > 0);
+          microKernel<T, F>(sliverA, sliverB, kc, c, i, j, min(MATMUL_MR, iEnd - i), min(NR, jEnd - j), n, k0 > 0);
         }
       }
     }
@@ -124,7 +143,7 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
 // C[i.., j..] (+)= packed A sliver · packed B sliver, for an MR × NR block of which the first
 // `rows` × `cols` lie inside C.
 // @ts-ignore: decorator
-@inline function microKernel<T>(
+@inline function microKernel<T, F>(
   pa: usize, pb: usize, kc: i32, c: usize, i: i32, j: i32, rows: i32, cols: i32, n: i32, accumulate: bool,
 ): void {
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
@@ -135,13 +154,13 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let ai = splatLoad<T>(pa, 0);
-    c00 = v128.add<T>(c00, v128.mul<T>(ai, b0)); c01 = v128.add<T>(c01, v128.mul<T>(ai, b1));
+    c00 = madd<T, F>(ai, b0, c00); c01 = madd<T, F>(ai, b1, c01);
     ai = splatLoad<T>(pa, 1);
-    c10 = v128.add<T>(c10, v128.mul<T>(ai, b0)); c11 = v128.add<T>(c11, v128.mul<T>(ai, b1));
+    c10 = madd<T, F>(ai, b0, c10); c11 = madd<T, F>(ai, b1, c11);
     ai = splatLoad<T>(pa, 2);
-    c20 = v128.add<T>(c20, v128.mul<T>(ai, b0)); c21 = v128.add<T>(c21, v128.mul<T>(ai, b1));
+    c20 = madd<T, F>(ai, b0, c20); c21 = madd<T, F>(ai, b1, c21);
     ai = splatLoad<T>(pa, 3);
-    c30 = v128.add<T>(c30, v128.mul<T>(ai, b0)); c31 = v128.add<T>(c31, v128.mul<T>(ai, b1));
+    c30 = madd<T, F>(ai, b0, c30); c31 = madd<T, F>(ai, b1, c31);
     pa += MATMUL_MR * sizeof<T>();
     pb += 32;
   }
@@ -198,7 +217,7 @@ export function multiplyTiles<T>(lo: i32, hi: i32): void {
 // sum over p of A[i, p] · B[p, :], vectorised along the row. No packing, no scratch. The
 // first term is stored rather than added, so C needs no clearing (memory.fill on a shared
 // memory is a call into the runtime, which cost more than the work on 4096 × 3 by 3 × 5).
-export function multiplyRows<T>(lo: i32, hi: i32): void {
+export function multiplyRows<T, F>(lo: i32, hi: i32): void {
   const a = <usize>arg(ARG_I32_MATMUL_A);
   const b = <usize>arg(ARG_I32_MATMUL_B);
   const c = <usize>arg(ARG_I32_MATMUL_C);
@@ -211,23 +230,23 @@ export function multiplyRows<T>(lo: i32, hi: i32): void {
       continue;
     }
     const rowA = a + <usize>i * k * sizeof<T>();
-    addScaledRow<T>(row, load<T>(rowA), b, n, false);
+    addScaledRow<T, F>(row, load<T>(rowA), b, n, false);
     for (let p = 1; p < k; p++) {
-      addScaledRow<T>(row, load<T>(rowA + <usize>p * sizeof<T>()), b + <usize>p * n * sizeof<T>(), n, true);
+      addScaledRow<T, F>(row, load<T>(rowA + <usize>p * sizeof<T>()), b + <usize>p * n * sizeof<T>(), n, true);
     }
   }
 }
 
 // row[0..n) (+)= scale · source[0..n)
 // @ts-ignore: decorator
-@inline function addScaledRow<T>(row: usize, scale: T, source: usize, n: i32, accumulate: bool): void {
+@inline function addScaledRow<T, F>(row: usize, scale: T, source: usize, n: i32, accumulate: bool): void {
   const lanes = 16 / sizeof<T>();
   const splat = v128.splat<T>(scale);
   let j = 0;
   for (; j + lanes <= n; j += lanes) {
     const at = row + <usize>j * sizeof<T>();
-    const product = v128.mul<T>(splat, v128.load(source + <usize>j * sizeof<T>()));
-    v128.store(at, accumulate ? v128.add<T>(v128.load(at), product) : product);
+    const values = v128.load(source + <usize>j * sizeof<T>());
+    v128.store(at, accumulate ? madd<T, F>(splat, values, v128.load(at)) : v128.mul<T>(splat, values));
   }
   for (; j < n; j++) {
     const at = row + <usize>j * sizeof<T>();

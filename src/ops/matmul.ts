@@ -17,7 +17,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { integerIn, knownKeys, optionsObject } from '../validate.js';
+import { booleanArg, integerIn, knownKeys, optionsObject } from '../validate.js';
 
 /** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
 export interface Matrix<D extends Float64Array | Float32Array = Float64Array | Float32Array> {
@@ -31,9 +31,18 @@ export interface MatmulResult<D extends Float64Array | Float32Array = Float64Arr
   stats: RunStats;
   /** Telemetry of packing B, on the packed path; undefined on the thin path. */
   packStats: RunStats | undefined;
+  /** True when fused multiply-add kernels computed C (`fma: true` where the runtime has
+   * relaxed SIMD). */
+  fma: boolean;
 }
 
-export type MatmulOptions = RunOptions;
+export interface MatmulOptions extends RunOptions {
+  /** Fused multiply-add kernels (relaxed SIMD's madd) where the runtime validates them;
+   * elsewhere the unfused kernels run and `result.fma` is false. Fused results differ from
+   * unfused ones in the last bits (still the same for every schedule and worker count).
+   * Default: false. */
+  fma?: boolean;
+}
 
 const THIN = 16; // below this in m, n or k, packing does not pay for itself
 // Products of fewer flops run on the calling thread: ~60 µs of work or less, against ~30 µs
@@ -50,6 +59,7 @@ interface ValidatedMatmul {
   a: Matrix;
   b: Matrix;
   bytesPerElement: 4 | 8;
+  fma: boolean;
   run: ValidatedRunOptions;
 }
 
@@ -61,8 +71,9 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   }
   if (left.cols !== right.rows) throw rangeError('b.rows', `equal to a.cols (${left.cols})`, right.rows);
   const bag = optionsObject(options, 'options');
-  knownKeys(bag, 'options', RUN_OPTION_NAMES);
+  knownKeys(bag, 'options', [...RUN_OPTION_NAMES, 'fma']);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
+  const fma = bag.fma === undefined ? false : booleanArg(bag.fma, 'options.fma');
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
   const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce(
     (sum, size) => sum + size,
@@ -75,7 +86,7 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
       `a product needing ${bytes} bytes`,
     );
   }
-  return { a: left, b: right, bytesPerElement, run };
+  return { a: left, b: right, bytesPerElement, fma, run };
 }
 
 function matrix(value: unknown, name: string): Matrix {
@@ -113,6 +124,22 @@ function panelPlan(n: number, k: number, bytes: number, layout: Layout) {
   return { nr, columns, width: Math.min(columns, Math.ceil(n / nr) * nr) };
 }
 
+/** The kernel ids for a dtype, fused or not. */
+function kernels(layout: Layout, f64: boolean, fused: boolean) {
+  if (f64) {
+    return {
+      packB: layout.KERNEL_MATMUL_PACK_B_F64,
+      tiles: fused ? layout.KERNEL_MATMUL_TILES_FMA_F64 : layout.KERNEL_MATMUL_TILES_F64,
+      rows: fused ? layout.KERNEL_MATMUL_ROWS_FMA_F64 : layout.KERNEL_MATMUL_ROWS_F64,
+    };
+  }
+  return {
+    packB: layout.KERNEL_MATMUL_PACK_B_F32,
+    tiles: fused ? layout.KERNEL_MATMUL_TILES_FMA_F32 : layout.KERNEL_MATMUL_TILES_F32,
+    rows: fused ? layout.KERNEL_MATMUL_ROWS_FMA_F32 : layout.KERNEL_MATMUL_ROWS_F32,
+  };
+}
+
 function isThin(m: number, n: number, k: number): boolean {
   return Math.min(m, n, k) < THIN;
 }
@@ -132,7 +159,7 @@ export function matmul<D extends Float64Array | Float32Array>(
   );
 }
 
-async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
+async function runMatmul(turn: Turn, { a, b, bytesPerElement, fma, run }: ValidatedMatmul): Promise<MatmulResult> {
   const {
     arena,
     control: { layout },
@@ -152,6 +179,7 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
   view(aAt, m * k).set(a.data);
   view(bAt, k * n).set(b.data);
   const f64 = bytesPerElement === 8;
+  const fused = fma && layout.MATMUL_FMA === 1;
   const args = {
     MATMUL_A: aAt,
     MATMUL_B: bAt,
@@ -166,14 +194,14 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
   let packStats: RunStats | undefined;
   let stats: RunStats;
   if (isThin(m, n, k)) {
-    const call = { kernel: f64 ? layout.KERNEL_MATMUL_ROWS_F64 : layout.KERNEL_MATMUL_ROWS_F32, n: m, i32: args };
+    const call = { kernel: kernels(layout, f64, fused).rows, n: m, i32: args };
     const small = 2 * m * n * k <= ON_CALLER_FLOPS && !run.trace;
     stats = small ? runOnCaller(turn, call, run) : await parallelFor(turn, call, run);
   } else {
-    [stats, packStats] = await multiplyByPanels(turn, args, { m, n, k, f64 }, run);
+    [stats, packStats] = await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run);
   }
   const data = SharedArena.copyOut(view(cAt, m * n));
-  return { rows: m, cols: n, data, stats, packStats };
+  return { rows: m, cols: n, data, stats, packStats, fma: fused };
 }
 
 /** The packed path: for each column panel of B, pack it (static, over its slivers), then
@@ -182,15 +210,14 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
 async function multiplyByPanels(
   turn: Turn,
   args: Record<string, number>,
-  { m, n, k, f64 }: { m: number; n: number; k: number; f64: boolean },
+  { m, n, k, f64, fused }: { m: number; n: number; k: number; f64: boolean; fused: boolean },
   run: ValidatedRunOptions,
 ): Promise<[RunStats, RunStats]> {
   const { layout } = turn.control;
   const panel = panelPlan(n, k, f64 ? 8 : 4, layout);
   const rowTiles = Math.ceil(m / layout.MATMUL_MC);
   const tiles = rowTiles * Math.ceil(n / layout.MATMUL_NC);
-  const packB = f64 ? layout.KERNEL_MATMUL_PACK_B_F64 : layout.KERNEL_MATMUL_PACK_B_F32;
-  const kernel = f64 ? layout.KERNEL_MATMUL_TILES_F64 : layout.KERNEL_MATMUL_TILES_F32;
+  const { packB, tiles: kernel } = kernels(layout, f64, fused);
   const packPhases: RunStats[] = [];
   const tilePhases: PhaseStats[] = [];
   const start = performance.now();
