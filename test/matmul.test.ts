@@ -23,8 +23,8 @@ function random(rows: number, cols: number, dtype: Dtype, seed: number): DenseMa
   return { rows, cols, data };
 }
 
-// Block sizes of assembly/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
-// the thin-path threshold 16.
+// Block sizes of assembly/kernels/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC
+// 256; the thin-path threshold 16, its column blocks of 512 and its dot product for n = 1.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7],
   [5, 0, 7],
@@ -46,6 +46,10 @@ const SHAPES: [number, number, number][] = [
   [4, 4, 8],
   [129, 513, 259],
   [17, 40, 33],
+  [1, 300, 1100],
+  [2, 7, 1025],
+  [33, 301, 1],
+  [40, 1, 1],
 ];
 
 async function expectProduct(

@@ -48,6 +48,7 @@ export const ARG_I32_MATMUL_TILE_COLUMNS: i32 = 8;
 export const ARG_I32_MATMUL_PANEL_J0: i32 = 9;
 export const ARG_I32_MATMUL_PANEL_WIDTH: i32 = 10;
 export const ARG_I32_MATMUL_PANEL_FIRST_TILE: i32 = 11;
+export const ARG_I32_MATMUL_COLUMN_BLOCKS: i32 = 12; // multiplyRows: blocks of C's columns per row
 
 // countWords, mergePartitions, gatherWords: see wordcount.ts.
 export const ARG_I32_WC_TEXT: i32 = 0;

@@ -20,7 +20,7 @@
 import {
   argI32 as arg, ARG_I32_MATMUL_A, ARG_I32_MATMUL_B, ARG_I32_MATMUL_C, ARG_I32_MATMUL_PACKED_B, ARG_I32_MATMUL_SCRATCH,
   ARG_I32_MATMUL_M, ARG_I32_MATMUL_N, ARG_I32_MATMUL_K, ARG_I32_MATMUL_TILE_COLUMNS,
-  ARG_I32_MATMUL_PANEL_J0, ARG_I32_MATMUL_PANEL_WIDTH, ARG_I32_MATMUL_PANEL_FIRST_TILE,
+  ARG_I32_MATMUL_PANEL_J0, ARG_I32_MATMUL_PANEL_WIDTH, ARG_I32_MATMUL_PANEL_FIRST_TILE, ARG_I32_MATMUL_COLUMN_BLOCKS,
 } from "./args";
 import { rank } from "../runtime/worker";
 
@@ -213,28 +213,60 @@ export function multiplyTiles<T, F>(lo: i32, hi: i32): void {
   }
 }
 
-// The path for thin products (any dimension below 16): index = row i of C; C[i, :] is the
-// sum over p of A[i, p] · B[p, :], vectorised along the row. No packing, no scratch. The
-// first term is stored rather than added, so C needs no clearing (memory.fill on a shared
-// memory is a call into the runtime, which cost more than the work on 4096 × 3 by 3 × 5).
+// The path for thin products (any dimension below 16): index = (row i of C, block jb of
+// COLUMN_BLOCK columns), numbered i * COLUMN_BLOCKS + jb; C[i, block] is the sum over p of
+// A[i, p] · B[p, block], vectorised along the row. Blocks let a product of one row (1×k by
+// k×n, reading all of B once) run on every worker. A product of one column (m×k by k×1) is
+// a dot product per row instead. No packing, no scratch. The first term is stored rather
+// than added, so C needs no clearing (memory.fill on a shared memory is a call into the
+// runtime, which cost more than the work on 4096 × 3 by 3 × 5).
+export const MATMUL_COLUMN_BLOCK: i32 = 512;
+
 export function multiplyRows<T, F>(lo: i32, hi: i32): void {
   const a = <usize>arg(ARG_I32_MATMUL_A);
   const b = <usize>arg(ARG_I32_MATMUL_B);
   const c = <usize>arg(ARG_I32_MATMUL_C);
   const n = arg(ARG_I32_MATMUL_N);
   const k = arg(ARG_I32_MATMUL_K);
-  for (let i = lo; i < hi; i++) {
-    const row = c + <usize>i * n * sizeof<T>();
-    if (k == 0) {
-      for (let j = 0; j < n; j++) store<T>(row + <usize>j * sizeof<T>(), <T>0);
-      continue;
-    }
+  const blocks = arg(ARG_I32_MATMUL_COLUMN_BLOCKS);
+  for (let index = lo; index < hi; index++) {
+    const i = index / blocks;
+    const j0 = (index % blocks) * MATMUL_COLUMN_BLOCK;
+    const width = min(MATMUL_COLUMN_BLOCK, n - j0);
+    const row = c + (<usize>i * n + j0) * sizeof<T>();
     const rowA = a + <usize>i * k * sizeof<T>();
-    addScaledRow<T, F>(row, load<T>(rowA), b, n, false);
-    for (let p = 1; p < k; p++) {
-      addScaledRow<T, F>(row, load<T>(rowA + <usize>p * sizeof<T>()), b + <usize>p * n * sizeof<T>(), n, true);
+    if (k == 0) {
+      for (let j = 0; j < width; j++) store<T>(row + <usize>j * sizeof<T>(), <T>0);
+    } else if (n == 1) {
+      store<T>(row, dot<T, F>(rowA, b, k));
+    } else {
+      const column = b + <usize>j0 * sizeof<T>();
+      addScaledRow<T, F>(row, load<T>(rowA), column, width, false);
+      for (let p = 1; p < k; p++) {
+        const scale = load<T>(rowA + <usize>p * sizeof<T>());
+        addScaledRow<T, F>(row, scale, column + <usize>p * n * sizeof<T>(), width, true);
+      }
     }
   }
+}
+
+// x[0..k) · y[0..k): two vector accumulators over 2 × lanes elements a step, then their lanes
+// in order, then the rest.
+// @ts-ignore: decorator
+@inline function dot<T, F>(x: usize, y: usize, k: i32): T {
+  const lanes = 16 / sizeof<T>();
+  let s0 = v128.splat<T>(0), s1 = v128.splat<T>(0);
+  let p = 0;
+  for (; p + 2 * lanes <= k; p += 2 * lanes) {
+    const at = <usize>p * sizeof<T>();
+    s0 = madd<T, F>(v128.load(x + at), v128.load(y + at), s0);
+    s1 = madd<T, F>(v128.load(x + at, 16), v128.load(y + at, 16), s1);
+  }
+  const sums = v128.add<T>(s0, s1);
+  let sum: T = <T>0;
+  for (let lane = 0; lane < lanes; lane++) sum += laneOf<T>(sums, lane);
+  for (; p < k; p++) sum += load<T>(x + <usize>p * sizeof<T>()) * load<T>(y + <usize>p * sizeof<T>());
+  return sum;
 }
 
 // row[0..n) (+)= scale · source[0..n)

@@ -86,6 +86,7 @@ const NAMES = [
   'MATMUL_MC',
   'MATMUL_NC',
   'MATMUL_FMA',
+  'MATMUL_COLUMN_BLOCK',
 ] as const;
 
 /** Byte offsets and ids exported by the module; every name is checked to be present. And
