@@ -119,10 +119,14 @@ describe('matmul', () => {
     }
   });
 
-  it('gives the same bits whatever the schedule and worker count', async () => {
-    const a = random(150, 300, 'f64', 7);
-    const b = random(300, 170, 'f64', 8);
-    const first = await pools[0]!.matmul(a, b, { schedule: 'static' });
+  it.each([
+    [150, 300, 170],
+    [1, 300, 1100],
+    [300, 201, 7],
+  ])('gives the same bits whatever the schedule and worker count: %i×%i by %i columns', async (m, k, n) => {
+    const a = random(m, k, 'f64', 7);
+    const b = random(k, n, 'f64', 8);
+    const first = await pools[0]!.matmul(a, b, { schedule: 'static', trace: true }); // trace: on the workers
     for (const pool of pools) {
       for (const schedule of SCHEDULES) expect((await pool.matmul(a, b, { schedule })).data).toEqual(first.data);
     }
