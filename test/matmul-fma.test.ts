@@ -2,6 +2,7 @@
 // flag, set here before the first pool compiles parwasm's module (this file runs in a process
 // of its own); Node >= 22 has it on by default. The fallback where the runtime lacks it is in
 // matmul-fma-fallback.test.ts.
+import { execFileSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
@@ -76,4 +77,19 @@ describe('matmul with fma: true', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/^options\.fma must be a boolean/);
   });
+});
+
+it('runs fused in a process started with --experimental-wasm-relaxed-simd, whose workers start', () => {
+  const script = `
+    const { createPool } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const pool = await createPool({ workers: 2 });
+    const a = { rows: 40, cols: 40, data: new Float64Array(1600).fill(0.1) };
+    console.log((await pool.matmul(a, a, { fma: true, trace: true })).fma);
+    await pool.close();`;
+  const output = execFileSync(
+    process.execPath,
+    ['--experimental-wasm-relaxed-simd', '--input-type=module', '--eval', script],
+    { encoding: 'utf8' },
+  );
+  expect(output.trim()).toBe('true');
 });
