@@ -3,6 +3,7 @@
 import { arch, cpus, platform } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { pathToFileURL } from 'node:url';
+import { UsageError } from '../src/cli/usage.js';
 import { parseSuiteArgs, SUITE_HELP, type SuiteOptions } from './options.js';
 import { startup } from './suites/startup.js';
 import { dispatch } from './suites/dispatch.js';
@@ -13,6 +14,7 @@ import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
+import { cluster } from './suites/cluster.js';
 
 // The matmul suite measures the fused kernels beside the unfused ones; Node 20 validates
 // relaxed SIMD only behind this flag, which must be set before the first pool compiles
@@ -30,6 +32,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   wordcount,
   memory,
   kernels,
+  cluster,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */
@@ -38,7 +41,7 @@ export async function runSuites(args: string[]): Promise<void> {
   if (help) return void console.log(`${SUITE_HELP}\n\nsuites: ${Object.keys(SUITES).join(', ')}`);
   const chosen = suites.length > 0 ? suites : Object.keys(SUITES);
   const unknown = chosen.find((name) => !SUITES[name]);
-  if (unknown) throw new RangeError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
+  if (unknown) throw new UsageError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
   console.log(
     `node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
   );

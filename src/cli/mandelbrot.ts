@@ -1,8 +1,9 @@
 // parwasm mandelbrot: compute a view, print the telemetry, optionally write the PNG.
-import { writeFile } from 'node:fs/promises';
 import { createPool } from '../pool/pool.js';
 import { mandelbrotPng } from '../report/png.js';
-import { progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
+import { tooLarge } from './memory-flag.js';
+import { fileError, openOut } from './out-file.js';
+import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
 const HELP = `usage: parwasm mandelbrot [--size N] [--max-iter N] [--view full|seahorse] [--kernel simd|scalar]
@@ -18,7 +19,7 @@ workers shared the rows.
   --out FILE      write the image as a colour PNG
 ${RUN_FLAGS_HELP}`;
 
-const VIEWS = {
+export const VIEWS = {
   full: { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
   seahorse: {
     xmin: -0.743643887 - 5e-6,
@@ -45,18 +46,26 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   const size = positiveInteger(flags.size, 'size') ?? 1024;
   const view = { ...VIEWS[viewName], width: size, height: size };
   const maxIter = positiveInteger(flags['max-iter'], 'max-iter') ?? view.maxIter;
-  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
-  const bar = progressBar('rows');
+  const options = poolOptions(flags);
+  const bytes = size * size * 4; // one u32 escape count per pixel
+  if (bytes > options.maxMemory) throw tooLarge(`--size ${size}: the image needs`, bytes, options.maxMemory);
+  const run = runOptions(flags);
+  await using out = flags.out === undefined ? undefined : await openOut(flags.out);
+  await using pool = await createPool(options);
+  const bar = progressBar('rows', (done, total) => `${done}/${total}`);
   const result = await pool
     .mandelbrot({
       ...view,
       maxIter,
-      ...runOptions(flags),
+      ...run,
       kernel: flags.kernel as 'simd' | 'scalar' | undefined,
-      onProgress: bar.onProgress,
+      onProgress: (done, total) => bar.update(done, total),
     })
     .finally(() => bar.stop());
-  if (flags.out) await writeFile(flags.out, mandelbrotPng(result, maxIter));
+  if (out)
+    await out
+      .writeFile(mandelbrotPng(result, maxIter))
+      .catch((error: unknown) => Promise.reject(fileError(flags.out!, error)));
   if (flags.json) {
     console.log(
       JSON.stringify(

@@ -10,6 +10,7 @@ const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
 // before the first pool). parwasm does not set that flag itself: it is experimental on Node
 // 20 and process-wide, changing what every other module of the user's process may do.
 const fmaWasmUrl = new URL('./parwasm-fma.wasm', import.meta.url);
+/** @internal */
 interface KernelModule {
   module: WebAssembly.Module;
   /** The initial memory the module declares (asconfig.json "initialMemory"), which the
@@ -21,7 +22,7 @@ interface KernelModule {
 }
 let compiled: Promise<KernelModule> | undefined;
 
-/** parwasm's module, compiled once per process, and what it declares. */
+/** @internal parwasm's module, compiled once per process, and what it declares. */
 export function kernelModule(): Promise<KernelModule> {
   compiled ??= chooseBytes().then(async (bytes) => {
     const info = readModuleInfo(bytes);
@@ -63,7 +64,7 @@ export interface HostImports {
   readFiles(lo: number, hi: number): void;
 }
 
-/** Instantiates parwasm's module on the pool's memory, with the function table through which
+/** @internal Instantiates parwasm's module on the pool's memory, with the function table through which
  * its claim loop calls library kernels (one table per thread: tables are not shared). */
 export function instantiate(
   module: WebAssembly.Module,

@@ -33,7 +33,7 @@ export interface MandelbrotView {
 
 export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
-   * Default: `simd`. */
+   * @default 'simd' */
   kernel?: 'simd' | 'scalar';
 }
 
@@ -45,23 +45,27 @@ export interface MandelbrotResult {
   stats: RunStats;
 }
 
-const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
+export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter'] as const;
+const OPTION_NAMES = [...VIEW_NAMES, 'kernel', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
-interface ValidatedMandelbrot extends MandelbrotView {
+export interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
   run: ValidatedRunOptions;
 }
 
-function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
+/** A cluster client checks views with no pool of its own: no layout, and no trace buffer. */
+type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> & Partial<Pick<OperationLimits, 'layout'>>;
+
+export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
-  const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
-  const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
+  const view = validateView(options, 'options');
+  const { width, height } = view;
   // The image, and with `trace` a record per row at most.
-  const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
+  const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
   const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
@@ -70,24 +74,27 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
       `${width} × ${height}`,
     );
   }
-  const xmin = finiteNumber(options.xmin, 'options.xmin');
-  const xmax = finiteNumber(options.xmax, 'options.xmax');
-  const ymin = finiteNumber(options.ymin, 'options.ymin');
-  const ymax = finiteNumber(options.ymax, 'options.ymax');
-  if (!(xmin < xmax)) throw rangeError('options.xmax', `greater than options.xmin (${xmin})`, xmax);
-  if (!(ymin < ymax)) throw rangeError('options.ymax', `greater than options.ymin (${ymin})`, ymax);
   return {
-    width,
-    height,
-    xmin,
-    xmax,
-    ymin,
-    ymax,
-    maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
+    ...view,
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
   };
+}
+
+/** Checks the view fields of `options` (named `${argument}.width`, …); the caller checks
+ * that there are no other keys. */
+export function validateView(options: Record<string, unknown>, argument: string): MandelbrotView {
+  const width = integerIn(options.width, `${argument}.width`, 0, MAX_SIDE);
+  const height = integerIn(options.height, `${argument}.height`, 0, MAX_SIDE);
+  const xmin = finiteNumber(options.xmin, `${argument}.xmin`);
+  const xmax = finiteNumber(options.xmax, `${argument}.xmax`);
+  const ymin = finiteNumber(options.ymin, `${argument}.ymin`);
+  const ymax = finiteNumber(options.ymax, `${argument}.ymax`);
+  if (!(xmin < xmax)) throw rangeError(`${argument}.xmax`, `greater than ${argument}.xmin (${xmin})`, xmax);
+  if (!(ymin < ymax)) throw rangeError(`${argument}.ymax`, `greater than ${argument}.ymin (${ymin})`, ymax);
+  const maxIter = integerIn(options.maxIter, `${argument}.maxIter`, 0, 2 ** 31 - 1);
+  return { width, height, xmin, xmax, ymin, ymax, maxIter };
 }
 
 /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
@@ -96,22 +103,37 @@ export function mandelbrot(executor: Executor, options: MandelbrotOptions): Prom
   return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
 }
 
-async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+  return mandelbrotRows(turn, view, 0, view.height);
+}
+
+/** Rows [lo, hi) of the view: the whole image, or the band a cluster node computes. The
+ * result holds just those rows. */
+export async function mandelbrotRows(
+  turn: Turn,
+  view: ValidatedMandelbrot,
+  lo: number,
+  hi: number,
+): Promise<MandelbrotResult> {
   const { arena, control } = turn;
-  const { width, height } = view;
+  const { width } = view;
+  const height = hi - lo;
   const pixels = width * height;
   const out = arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
-  const dy = (view.ymax - view.ymin) / height;
+  const dy = (view.ymax - view.ymin) / view.height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
   const stats = await parallelFor(
     turn,
     {
       kernel,
+      lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: { MANDELBROT_OUT: out, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      // The kernel writes row py at out + py × width × 4, so the band's first row lands at
+      // `out`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      i32: { MANDELBROT_OUT: out - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
       f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,

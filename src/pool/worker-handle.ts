@@ -1,6 +1,7 @@
 // Starting one worker thread and watching it die.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WorkerCrashError } from '../errors.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 import type { ReadyMessage, WorkerData } from './worker.js';
 
 export interface WorkerHandle {
@@ -50,14 +51,4 @@ export function spawnWorker(
     });
   });
   return { worker, ready };
-}
-
-/** The parent's Node flags (a worker inherits them), less those a worker refuses: V8's
- * wasm feature flags (process-wide, so workers have them anyway; passing one throws
- * ERR_WORKER_INVALID_EXEC_ARGV, and `node --experimental-wasm-relaxed-simd` is how Node 20
- * gets the fused matmul kernels). */
-function workerExecArgv(): string[] {
-  return process.execArgv.filter(
-    (flag) => !flag.startsWith('--input-type') && !flag.startsWith('--experimental-wasm-'),
-  );
 }
