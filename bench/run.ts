@@ -1,6 +1,7 @@
 // The benchmark suites: `npm run bench -- [suite ...] [--workers 1,2,4] [--sizes ...] [--time ms]`,
 // or `npx parwasm bench ...` from a clone of the repository (the peers are devDependencies).
 import { arch, cpus, platform } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../src/cli/usage.js';
 import { parseSuiteArgs, SUITE_HELP, type SuiteOptions } from './options.js';
@@ -14,6 +15,12 @@ import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
 import { cluster } from './suites/cluster.js';
+
+// The matmul suite measures the fused kernels beside the unfused ones; Node 20 validates
+// relaxed SIMD only behind this flag, which must be set before the first pool compiles
+// parwasm's module (Node >= 22 has it on; an unknown flag is ignored). parwasm itself never
+// sets it: see src/memory/module.ts.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   startup,

@@ -14,8 +14,8 @@ const pools = poolsOfSizes([1, 2, 3, 5]);
 
 const TOLERANCE: Record<Dtype, number> = { f64: 1e-12, f32: 1e-5 };
 
-// Block sizes of assembly/kernels/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
-// the thin-path threshold 16.
+// Block sizes of assembly/kernels/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC
+// 256; the thin-path threshold 16, its column blocks of 512 and its dot product for n = 1.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7],
   [5, 0, 7],
@@ -37,6 +37,10 @@ const SHAPES: [number, number, number][] = [
   [4, 4, 8],
   [129, 513, 259],
   [17, 40, 33],
+  [1, 300, 1100],
+  [2, 7, 1025],
+  [33, 301, 1],
+  [40, 1, 1],
 ];
 
 async function expectProduct(
@@ -82,10 +86,38 @@ describe('matmul', () => {
     );
   });
 
-  it('gives the same bits whatever the schedule and worker count', async () => {
-    const a = random(150, 300, 'f64', 7);
-    const b = random(300, 170, 'f64', 8);
-    const first = await pools[0]!.matmul(a, b, { schedule: 'static' });
+  // B is packed one column panel at a time, as many tile columns (NC = 256) as fit 4 MiB:
+  // at k = 4200 one tile column is 8.2 MiB in f64 (4.1 in f32), so 600 columns take three
+  // panels, the last one narrower.
+  it('multiplies across several panels of B, with the telemetry of one run over all tiles', async () => {
+    for (const dtype of ['f64', 'f32'] as const) {
+      await expectProduct(pools[1]!, [21, 4200, 600], dtype, { schedule: 'stealing' }, 5);
+      const a = random(70, 4200, dtype, 1);
+      const b = random(4200, 600, dtype, 2);
+      const progress: number[][] = [];
+      const { stats, packStats } = await pools[1]!.matmul(a, b, {
+        trace: true,
+        onProgress: (done: number, total: number) => progress.push([done, total]),
+      });
+      const tiles = 2 * 3; // 2 tile rows (MC = 64) × 3 tile columns
+      expect(stats.n).toBe(tiles);
+      expect(stats.trace!.map(({ lo, hi }) => [lo, hi]).sort((x, y) => x[0]! - y[0]!)).toEqual(
+        Array.from({ length: tiles }, (_, tile) => [tile, tile + 1]),
+      );
+      expect(progress.at(-1)).toEqual([tiles, tiles]);
+      expect(progress.every(([done], i) => i === 0 || done! >= progress[i - 1]![0]!)).toBe(true);
+      expect(packStats!.n).toBe(600 / (dtype === 'f64' ? 4 : 8)); // slivers of NR columns
+    }
+  });
+
+  it.each([
+    [150, 300, 170],
+    [1, 300, 1100],
+    [300, 201, 7],
+  ])('gives the same bits whatever the schedule and worker count: %i×%i by %i columns', async (m, k, n) => {
+    const a = random(m, k, 'f64', 7);
+    const b = random(k, n, 'f64', 8);
+    const first = await pools[0]!.matmul(a, b, { schedule: 'static', trace: true }); // trace: on the workers
     for (const pool of pools) {
       for (const schedule of SCHEDULES) expect((await pool.matmul(a, b, { schedule })).data).toEqual(first.data);
     }

@@ -33,8 +33,9 @@ export const ARG_F64_MANDELBROT_YMAX: i32 = 1;
 export const ARG_F64_MANDELBROT_DX: i32 = 2;
 export const ARG_F64_MANDELBROT_DY: i32 = 3;
 
-// packB, multiplyTiles, multiplyRows: A, B, C, packed B, the workers' packed-A scratch, the
-// dimensions, and the tiles of C across n.
+// packB, multiplyTiles, multiplyRows: A, B, C, the packed panel of B, the workers' packed-A
+// scratch, the dimensions; the panel's tile columns, first column, width (padded to NR) and
+// first tile.
 export const ARG_I32_MATMUL_A: i32 = 0;
 export const ARG_I32_MATMUL_B: i32 = 1;
 export const ARG_I32_MATMUL_C: i32 = 2;
@@ -44,6 +45,10 @@ export const ARG_I32_MATMUL_M: i32 = 5;
 export const ARG_I32_MATMUL_N: i32 = 6;
 export const ARG_I32_MATMUL_K: i32 = 7;
 export const ARG_I32_MATMUL_TILE_COLUMNS: i32 = 8;
+export const ARG_I32_MATMUL_PANEL_J0: i32 = 9;
+export const ARG_I32_MATMUL_PANEL_WIDTH: i32 = 10;
+export const ARG_I32_MATMUL_PANEL_FIRST_TILE: i32 = 11;
+export const ARG_I32_MATMUL_COLUMN_BLOCKS: i32 = 12; // multiplyRows: blocks of C's columns per row
 
 // countWords, mergePartitions, gatherWords: see wordcount.ts.
 export const ARG_I32_WC_TEXT: i32 = 0;

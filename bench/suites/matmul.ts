@@ -1,12 +1,15 @@
 // Matrix multiplication in GFLOP/s (2mnk / t): plain JS ikj, ml-matrix, a piscina pool
 // running the same ikj loop on row blocks, and parwasm on 1 and N workers, static beside
-// dynamic; then awkward shapes against plain JS.
+// dynamic, unfused beside fused (fma: true, where the runtime has relaxed SIMD). parwasm's
+// rows give the call's time (copies in and out and the fresh result array included) and the
+// kernels' own time (packing and tiles, from the result's stats). Then awkward shapes against
+// plain JS, and memory-bound shapes against a plain Float64Array copy.
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { Piscina } from 'piscina';
 import { createPool, type Pool } from 'parwasm';
 import { matmulJs, type DenseMatrix } from '../../src/baselines/matmul.js';
 import type { RowBlockTask } from '../peers/matmul-task.js';
-import { measure, printTable, type Row, type TaskSpec } from '../measure.js';
+import { formatMs, measure, printTable, type Row, type TaskSpec } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 
 // Peers that take longer than ~10 s a run above this size are left out.
@@ -20,6 +23,9 @@ export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<
     minThreads: most,
     maxThreads: most,
   });
+  const probe = { rows: 1, cols: 1, data: new Float64Array([1]) };
+  const fused = (await pool.matmul(probe, probe, { fma: true })).fma;
+  console.log(`\nfused multiply-add (relaxed SIMD): ${fused ? 'available' : 'not available in this runtime'}`);
   for (const dtype of [Float64Array, Float32Array]) {
     for (const n of sizes ?? [256, 512, 1024, 2048]) {
       const a = randomMatrix(n, n, dtype);
@@ -33,25 +39,36 @@ export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<
         }
         tasks.push({ name: `piscina ikj row blocks, ${most} threads`, fn: () => piscinaProduct(piscina, a, b, most) });
       }
+      const kernelMs = new Map<string, number[]>();
       for (const count of workers) {
         for (const schedule of count > 1 ? (['static', 'dynamic'] as const) : (['dynamic'] as const)) {
-          tasks.push({
-            name: `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}`,
-            fn: async () => {
-              await pool.matmul(a, b, { workers: count, schedule });
-            },
-          });
+          for (const fma of fused ? [false, true] : [false]) {
+            const name = `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}${fma ? ', fma' : ''}`;
+            const times: number[] = [];
+            kernelMs.set(name, times);
+            tasks.push({
+              name,
+              fn: async () => {
+                const { stats, packStats } = await pool.matmul(a, b, { workers: count, schedule, fma });
+                times.push(stats.wallMs + (packStats?.wallMs ?? 0));
+              },
+            });
+          }
         }
       }
       const rows = await measure(tasks, timeMs, 5);
       const js = rows.find((row) => row.task.startsWith('plain JS'));
+      const kernel = (row: Row) => median(kernelMs.get(row.task));
       printTable(`Matmul ${dtype === Float64Array ? 'f64' : 'f32'}, n = ${n}`, rows, {
         'GFLOP/s': (row: Row) => gflops(n, n, n, row.medianMs),
         'vs plain JS': (row: Row) => (js ? `${(js.medianMs / row.medianMs).toFixed(1)}×` : ''),
+        'kernels (median)': (row: Row) => (kernel(row) === undefined ? '' : formatMs(kernel(row)!)),
+        'kernels GFLOP/s': (row: Row) => (kernel(row) === undefined ? '' : gflops(n, n, n, kernel(row)!)),
       });
     }
   }
   await awkwardShapes(pool, most, timeMs);
+  await memoryBound(pool, most, timeMs);
   await piscina.destroy();
 }
 
@@ -85,6 +102,51 @@ async function awkwardShapes(pool: Pool, workers: number, timeMs: number): Promi
       'vs plain JS': (row: Row) => `${(rows[0]!.medianMs / row.medianMs).toFixed(1)}×`,
     });
   }
+}
+
+/** Products that read each input element once (1×k by k×n, m×k by k×1): bytes of the large
+ * input over the kernels' time (the inputs are in shared memory by then), beside a plain
+ * `Float64Array.prototype.set` of as many bytes into an array written before. */
+async function memoryBound(pool: Pool, workers: number, timeMs: number): Promise<void> {
+  const shapes: [number, number, number][] = [
+    [1, 1024, 1024],
+    [1024, 1024, 1],
+    [1, 2048, 2048],
+    [2048, 2048, 1],
+  ];
+  for (const [m, k, n] of shapes) {
+    const a = randomMatrix(m, k, Float64Array);
+    const b = randomMatrix(k, n, Float64Array);
+    const bytes = Math.max(a.data.byteLength, b.data.byteLength);
+    const source = new Float64Array(bytes / 8).fill(1);
+    const target = new Float64Array(bytes / 8).fill(0);
+    const kernelMs: number[] = [];
+    const rows = await measure(
+      [
+        { name: `Float64Array.prototype.set, ${bytes >> 20} MiB`, fn: () => target.set(source) },
+        {
+          name: `parwasm, ${workers} workers (kernel time)`,
+          fn: async () => {
+            kernelMs.push((await pool.matmul(a, b)).stats.wallMs);
+          },
+        },
+      ],
+      timeMs,
+    );
+    const copyMs = rows[0]!.medianMs;
+    const ms = (row: Row) => (row === rows[0] ? copyMs : median(kernelMs)!);
+    printTable(`Matmul f64, memory-bound ${m}×${k} by ${k}×${n}`, rows, {
+      'kernels (median)': (row: Row) => (row === rows[0] ? '' : formatMs(ms(row))),
+      'GB/s': (row: Row) => (bytes / (ms(row) * 1e6)).toFixed(1),
+      'vs copy': (row: Row) => `${((100 * copyMs) / ms(row)).toFixed(0)} %`,
+    });
+  }
+}
+
+function median(values: number[] | undefined): number | undefined {
+  if (!values || values.length === 0) return undefined;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[sorted.length >> 1];
 }
 
 function gflops(m: number, n: number, k: number, ms: number): string {

@@ -72,6 +72,10 @@ const NAMES = [
   'KERNEL_READ_FILES',
   'KERNEL_STAT_FILES',
   'KERNEL_GATHER_WORDS',
+  'KERNEL_MATMUL_TILES_FMA_F64',
+  'KERNEL_MATMUL_ROWS_FMA_F64',
+  'KERNEL_MATMUL_TILES_FMA_F32',
+  'KERNEL_MATMUL_ROWS_FMA_F32',
   'ZERO_BLOCK',
   'WORDCOUNT_INITIAL_CAPACITY',
   'WORDCOUNT_ENTRY_BYTES',
@@ -81,6 +85,8 @@ const NAMES = [
   'MATMUL_KC',
   'MATMUL_MC',
   'MATMUL_NC',
+  'MATMUL_FMA',
+  'MATMUL_COLUMN_BLOCK',
 ] as const;
 
 /** Byte offsets and ids exported by the module; every name is checked to be present. And

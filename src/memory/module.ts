@@ -4,6 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
+// The same module built with relaxed SIMD (assembly/kernels/matmul.ts: fused matmul kernels),
+// taken where the runtime validates it: Node >= 22 and Chromium by default, Node 20 only when
+// the process runs with --experimental-wasm-relaxed-simd (or set it with v8.setFlagsFromString
+// before the first pool). parwasm does not set that flag itself: it is experimental on Node
+// 20 and process-wide, changing what every other module of the user's process may do.
+const fmaWasmUrl = new URL('./parwasm-fma.wasm', import.meta.url);
 /** @internal */
 interface KernelModule {
   module: WebAssembly.Module;
@@ -18,7 +24,7 @@ let compiled: Promise<KernelModule> | undefined;
 
 /** @internal parwasm's module, compiled once per process, and what it declares. */
 export function kernelModule(): Promise<KernelModule> {
-  compiled ??= readFile(wasmUrl).then(async (bytes) => {
+  compiled ??= chooseBytes().then(async (bytes) => {
     const info = readModuleInfo(bytes);
     const memory = info.imports.find((entry) => entry.kind === 'memory');
     const maxWorkers = info.exports.get('MAX_WORKERS');
@@ -29,6 +35,11 @@ export function kernelModule(): Promise<KernelModule> {
     };
   });
   return compiled;
+}
+
+async function chooseBytes() {
+  const fma = await readFile(fmaWasmUrl);
+  return WebAssembly.validate(fma) ? fma : readFile(wasmUrl);
 }
 
 export const PAGE_BYTES = 65536;
