@@ -13,7 +13,6 @@ import { studyMandelbrot } from '../report/study.js';
 import { writeStudyReport } from '../report/write-study.js';
 import { SCHEDULES } from '../schedule/schedules.js';
 import { randomMatrix } from './matmul.js';
-import { totalBytes } from './wordcount.js';
 import { parseCommand, positiveInteger } from './usage.js';
 
 const HELP = `usage: parwasm tour [--workers N] [--out DIR]
@@ -93,7 +92,7 @@ export async function runTour(args: string[]): Promise<void> {
   const start = performance.now();
   const counted = await pool.wordCount({ files });
   const ours = performance.now() - start;
-  const megabytes = (await totalBytes(files)) / 1e6;
+  const megabytes = counted.bytes / 1e6;
   note(
     'wordcount',
     `${files.length} files of ${source}, ${megabytes.toFixed(1)} MB`,

@@ -26,7 +26,7 @@ export async function runWordCount(args: string[]): Promise<void> {
     .wordCount({ files }, { ...runOptions(flags), onProgress: bar.onProgress })
     .finally(() => bar.stop());
   const ms = performance.now() - start;
-  const bytes = await totalBytes(files);
+  const { bytes } = result;
   if (flags.json) {
     console.log(
       JSON.stringify(
@@ -64,10 +64,4 @@ async function expand(path: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
     .sort();
-}
-
-/** The total size of some files, in bytes. */
-export async function totalBytes(files: string[]): Promise<number> {
-  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-  return sizes.reduce((sum, size) => sum + size, 0);
 }

@@ -13,6 +13,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
+import { deliver, place, type Placed } from './placed.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
 
 /** A view of the complex plane, sampled on a width × height grid; row 0 is at `ymax`. */
@@ -35,6 +36,10 @@ export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
    * Default: `simd`. */
   kernel?: 'simd' | 'scalar';
+  /** Where the image goes: a `Uint32Array` of `width × height`, which becomes the result's
+   * `data`. One from `pool.alloc` is written in place, with no copy; an ordinary one gets the
+   * image copied into it. Default: a new ordinary array. */
+  out?: Uint32Array;
 }
 
 export interface MandelbrotResult {
@@ -45,12 +50,25 @@ export interface MandelbrotResult {
   stats: RunStats;
 }
 
-const OPTION_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', ...RUN_OPTION_NAMES];
+const OPTION_NAMES = [
+  'width',
+  'height',
+  'xmin',
+  'xmax',
+  'ymin',
+  'ymax',
+  'maxIter',
+  'kernel',
+  'out',
+  ...RUN_OPTION_NAMES,
+];
 const MAX_SIDE = 2 ** 31 - 1;
 
 interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
+  out: Placed<Uint32Array> | undefined;
   run: ValidatedRunOptions;
+  limits: OperationLimits;
 }
 
 function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
@@ -60,9 +78,11 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
   knownKeys(options, 'options', OPTION_NAMES);
   const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
   const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
-  // The image, and with `trace` a record per row at most.
+  const out =
+    options.out === undefined ? undefined : place(limits, outArray(options.out, width * height), 'options.out');
+  // The image, unless it is written in place, and with `trace` a record per row at most.
   const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
-  const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
+  const bytes = (out?.at === undefined ? width * height * 4 : 0) + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'options.width',
@@ -86,8 +106,17 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
     maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
+    out,
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
+    limits,
   };
+}
+
+function outArray(value: unknown, pixels: number): Uint32Array {
+  if (!(value instanceof Uint32Array)) throw typeError('options.out', 'a Uint32Array', value);
+  if (value.length !== pixels)
+    throw rangeError('options.out', `of length options.width × options.height = ${pixels}`, `length ${value.length}`);
+  return value;
 }
 
 /** Escape counts of the Mandelbrot set over a view, one row per index of the space.
@@ -100,7 +129,9 @@ async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<Man
   const { arena, control } = turn;
   const { width, height } = view;
   const pixels = width * height;
-  const out = arena.alloc(pixels * 4);
+  // Located again: an array freed since the call was made is refused before any work.
+  const out = view.out && place(view.limits, view.out.array, view.out.path);
+  const image = out?.at ?? arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
@@ -111,10 +142,10 @@ async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<Man
     {
       kernel,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: { MANDELBROT_OUT: out, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      i32: { MANDELBROT_OUT: image, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
       f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
   );
-  return { width, height, data: SharedArena.copyOut(arena.u32(out, pixels)), stats };
+  return { width, height, data: deliver(arena.u32(image, pixels), out), stats };
 }

@@ -16,9 +16,11 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
+import { deliver, overlaps, place, type Placed } from './placed.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
 
-/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. A `data` from
+ * `pool.alloc` is read in place; an ordinary one is copied into the pool's memory. */
 export interface Matrix<D extends Float64Array | Float32Array = Float64Array | Float32Array> {
   rows: number;
   cols: number;
@@ -32,7 +34,13 @@ export interface MatmulResult<D extends Float64Array | Float32Array = Float64Arr
   packStats: RunStats | undefined;
 }
 
-export type MatmulOptions = RunOptions;
+export interface MatmulOptions<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends RunOptions {
+  /** Where C goes: an array of the inputs' type and length `a.rows × b.cols`, which becomes
+   * the result's `data`. One from `pool.alloc` is written in place, with no copy; an ordinary
+   * one gets C copied into it. It must not overlap `a.data` or `b.data`. Default: a new
+   * ordinary array. */
+  out?: D;
+}
 
 const THIN = 16; // below this in m, n or k, packing does not pay for itself
 // Products of fewer flops run on the calling thread: ~60 µs of work or less, against ~30 µs
@@ -41,11 +49,16 @@ const THIN = 16; // below this in m, n or k, packing does not pay for itself
 const ON_CALLER_FLOPS = 2 ** 18;
 const MAX_DIMENSION = 2 ** 31 - 1;
 
+type Data = Float64Array | Float32Array;
+
 interface ValidatedMatmul {
   a: Matrix;
   b: Matrix;
+  /** Where A, B and C live. */
+  placed: [Placed<Data>, Placed<Data>, Placed<Data> | undefined];
   bytesPerElement: 4 | 8;
   run: ValidatedRunOptions;
+  limits: OperationLimits;
 }
 
 function validateMatmul(a: unknown, b: unknown, options: unknown, limits: OperationLimits): ValidatedMatmul {
@@ -56,13 +69,15 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   }
   if (left.cols !== right.rows) throw rangeError('b.rows', `equal to a.cols (${left.cols})`, right.rows);
   const bag = optionsObject(options, 'options');
-  knownKeys(bag, 'options', RUN_OPTION_NAMES);
+  knownKeys(bag, 'options', [...RUN_OPTION_NAMES, 'out']);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
+  const out = bag.out === undefined ? undefined : outArray(bag.out, left, right);
+  const placed = locateArrays(left.data, right.data, out, limits);
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce(
-    (sum, size) => sum + size,
-    0,
-  );
+  // A, B and C take room in the arena only where they are copied.
+  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout)
+    .filter((_, i) => placed[i]?.at === undefined)
+    .reduce((sum, size) => sum + size, 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'a',
@@ -70,7 +85,28 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
       `a product needing ${bytes} bytes`,
     );
   }
-  return { a: left, b: right, bytesPerElement, run };
+  return { a: left, b: right, placed, bytesPerElement, run, limits };
+}
+
+function outArray(value: unknown, a: Matrix, b: Matrix): Data {
+  const type = a.data.constructor as typeof Float64Array | typeof Float32Array;
+  if (!(value instanceof type)) throw typeError('options.out', `a ${type.name}, the type of a.data`, value);
+  if (value.length !== a.rows * b.cols) {
+    throw rangeError('options.out', `of length a.rows × b.cols = ${a.rows * b.cols}`, `length ${value.length}`);
+  }
+  return value;
+}
+
+/** Where A, B and C live; an `out` in the pool's memory may not overlap an input there, which
+ * the kernels would read after writing. Called when the call is made and again when it runs:
+ * an array freed meanwhile is refused before any work. */
+function locateArrays(a: Data, b: Data, out: Data | undefined, limits: OperationLimits): ValidatedMatmul['placed'] {
+  const inputs = [place(limits, a, 'a.data'), place(limits, b, 'b.data')] as const;
+  const c = out === undefined ? undefined : place(limits, out, 'options.out');
+  const overlapped = c && inputs.find((input) => overlaps(c, input));
+  if (overlapped)
+    throw rangeError('options.out', `an array that does not overlap ${overlapped.path}`, 'an overlapping array');
+  return [...inputs, c];
 }
 
 function matrix(value: unknown, name: string): Matrix {
@@ -108,7 +144,7 @@ export function matmul<D extends Float64Array | Float32Array>(
   executor: Executor,
   a: Matrix<D>,
   b: Matrix<D>,
-  options?: MatmulOptions,
+  options?: MatmulOptions<D>,
 ): Promise<MatmulResult<D>> {
   return operation(
     executor,
@@ -117,7 +153,10 @@ export function matmul<D extends Float64Array | Float32Array>(
   );
 }
 
-async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMatmul): Promise<MatmulResult> {
+async function runMatmul(
+  turn: Turn,
+  { a, b, placed, bytesPerElement, run, limits }: ValidatedMatmul,
+): Promise<MatmulResult> {
   const {
     arena,
     control: { layout },
@@ -131,11 +170,19 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
     run.workers,
     layout,
   );
-  const regions = [aBytes, bBytes, cBytes, packedBytes, scratchBytes].map((bytes) => arena.alloc(bytes!));
-  const [aAt, bAt, cAt, packedAt, scratchAt] = regions as [number, number, number, number, number];
+  const [aIn, bIn, out] = locateArrays(a.data, b.data, placed[2]?.array, limits);
   const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
-  view(aAt, m * k).set(a.data);
-  view(bAt, k * n).set(b.data);
+  // An input from pool.alloc is read where it is; an ordinary one is copied in.
+  const copyIn = ({ array, at }: Placed<Data>, bytes: number): number => {
+    if (at !== undefined) return at;
+    const offset = arena.alloc(bytes);
+    view(offset, array.length).set(array);
+    return offset;
+  };
+  const aAt = copyIn(aIn, aBytes!);
+  const bAt = copyIn(bIn, bBytes!);
+  const cAt = out?.at ?? arena.alloc(cBytes!);
+  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((bytes) => arena.alloc(bytes)) as [number, number];
   const f64 = bytesPerElement === 8;
   const tileColumns = Math.ceil(n / layout.MATMUL_NC);
   const args = {
@@ -164,6 +211,5 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, run }: ValidatedMa
     const kernel = f64 ? layout.KERNEL_MATMUL_TILES_F64 : layout.KERNEL_MATMUL_TILES_F32;
     stats = await parallelFor(turn, { kernel, n: tiles, i32: args }, { ...run, chunk: run.chunk ?? 1 });
   }
-  const data = SharedArena.copyOut(view(cAt, m * n));
-  return { rows: m, cols: n, data, stats, packStats };
+  return { rows: m, cols: n, data: deliver(view(cAt, m * n), out), stats, packStats };
 }
