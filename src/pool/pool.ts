@@ -236,11 +236,16 @@ export class Pool implements Executor {
       const call = {
         async start(turn: Turn): Promise<void> {
           signal?.removeEventListener('abort', abortWhileQueued);
+          let settle: () => void;
           try {
-            resolve(await task(turn));
+            const value = await task(turn);
+            settle = () => resolve(value);
           } catch (error) {
-            reject(error);
+            settle = () => reject(error);
           }
+          // Before the caller resumes: what it allocates next can reuse the operation's regions.
+          turn.arena.reset();
+          settle();
         },
         cancel(error: Error): void {
           signal?.removeEventListener('abort', abortWhileQueued);
@@ -293,7 +298,6 @@ export class Pool implements Executor {
         workers: this.#workers as WorkerHandle[],
       });
     } finally {
-      this.#arena.reset();
       this.#setRef(false);
     }
   }
