@@ -54,8 +54,7 @@ type Data = Float64Array | Float32Array;
 interface ValidatedMatmul {
   a: Matrix;
   b: Matrix;
-  /** Where A, B and C live. */
-  placed: [Placed<Data>, Placed<Data>, Placed<Data> | undefined];
+  out: Data | undefined;
   bytesPerElement: 4 | 8;
   run: ValidatedRunOptions;
   limits: OperationLimits;
@@ -85,7 +84,7 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
       `a product needing ${bytes} bytes`,
     );
   }
-  return { a: left, b: right, placed, bytesPerElement, run, limits };
+  return { a: left, b: right, out, bytesPerElement, run, limits };
 }
 
 function outArray(value: unknown, a: Matrix, b: Matrix): Data {
@@ -100,7 +99,12 @@ function outArray(value: unknown, a: Matrix, b: Matrix): Data {
 /** Where A, B and C live; an `out` in the pool's memory may not overlap an input there, which
  * the kernels would read after writing. Called when the call is made and again when it runs:
  * an array freed meanwhile is refused before any work. */
-function locateArrays(a: Data, b: Data, out: Data | undefined, limits: OperationLimits): ValidatedMatmul['placed'] {
+function locateArrays(
+  a: Data,
+  b: Data,
+  out: Data | undefined,
+  limits: OperationLimits,
+): [Placed<Data>, Placed<Data>, Placed<Data> | undefined] {
   const inputs = [place(limits, a, 'a.data'), place(limits, b, 'b.data')] as const;
   const c = out === undefined ? undefined : place(limits, out, 'options.out');
   const overlapped = c && inputs.find((input) => overlaps(c, input));
@@ -155,7 +159,7 @@ export function matmul<D extends Float64Array | Float32Array>(
 
 async function runMatmul(
   turn: Turn,
-  { a, b, placed, bytesPerElement, run, limits }: ValidatedMatmul,
+  { a, b, out: requested, bytesPerElement, run, limits }: ValidatedMatmul,
 ): Promise<MatmulResult> {
   const {
     arena,
@@ -170,7 +174,7 @@ async function runMatmul(
     run.workers,
     layout,
   );
-  const [aIn, bIn, out] = locateArrays(a.data, b.data, placed[2]?.array, limits);
+  const [aIn, bIn, out] = locateArrays(a.data, b.data, requested, limits);
   const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
   // An input from pool.alloc is read where it is; an ordinary one is copied in.
   const copyIn = ({ array, at }: Placed<Data>, bytes: number): number => {
