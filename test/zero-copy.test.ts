@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, PoolClosedError, ValidationError, type Pool } from 'parwasm';
+import { createPool, mandelbrot, matmul, PoolClosedError, ValidationError, type Pool } from 'parwasm';
 import { matmulReference, relativeFrobeniusError } from '../src/baselines/matmul.js';
 import { mandelbrotJs } from '../src/baselines/mandelbrot.js';
 
@@ -210,6 +210,21 @@ describe('mandelbrot into out', () => {
     expect((await pool.mandelbrot({ ...view, out })).data).toBe(out);
     expect(out).toEqual(mandelbrotJs(view));
     await expect(pool.mandelbrot(view)).rejects.toThrow(/maxMemory/);
+  });
+});
+
+describe('the free functions', () => {
+  it('take out the same way: matmul(pool, a, b, { out }) and mandelbrot(pool, { ...view, out })', async () => {
+    const pool = pools[1]!;
+    const a = { rows: 19, cols: 23, data: shared(pool, Float32Array, 19 * 23, 11) };
+    const b = { rows: 23, cols: 29, data: shared(pool, Float32Array, 23 * 29, 12) };
+    const out = pool.alloc(Float32Array, 19 * 29);
+    expect((await matmul(pool, a, b, { out })).data).toBe(out);
+    expect(relativeFrobeniusError(out, matmulReference(a, b))).toBeLessThan(1e-5);
+    const image = pool.alloc(Uint32Array, VIEW.width * VIEW.height);
+    expect((await mandelbrot(pool, { ...VIEW, out: image })).data).toBe(image);
+    expect(image).toEqual(mandelbrotJs(VIEW));
+    for (const array of [a.data, b.data, out, image]) pool.free(array);
   });
 });
 
