@@ -1,7 +1,7 @@
 // The flags every suite understands; worker counts and sizes are parameters so that the
 // same suites run unchanged on a bigger machine.
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from '../src/cli/usage.js';
 
 export interface SuiteOptions {
   /** Worker counts to measure, e.g. `--workers 1,2,4`. Default: 1 and all cores. */
@@ -22,16 +22,16 @@ of medians and ratios (docs/benchmarks.md holds the figures measured so far).
   --time MS       minimum time per task (default: 2000)`;
 
 export function parseSuiteArgs(args: string[]): { suites: string[]; options: SuiteOptions; help: boolean } {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommand(
     args,
-    allowPositionals: true,
-    options: {
+    {
       workers: { type: 'string' },
       sizes: { type: 'string' },
       time: { type: 'string', default: '2000' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+    true,
+  );
   const cores = availableParallelism();
   return {
     help: values.help ?? false,
@@ -47,7 +47,7 @@ export function parseSuiteArgs(args: string[]): { suites: string[]; options: Sui
 function numberList(text: string, flag: string): number[] {
   const numbers = text.split(',').map(Number);
   if (numbers.some((number) => !Number.isInteger(number) || number < 1)) {
-    throw new RangeError(`--${flag} must be a comma-separated list of positive integers (got '${text}')`);
+    throw new UsageError(`--${flag} must be a comma-separated list of positive integers (got '${text}')`);
   }
   return numbers;
 }

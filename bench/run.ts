@@ -2,6 +2,7 @@
 // or `npx parwasm bench ...` from a clone of the repository (the peers are devDependencies).
 import { arch, cpus, platform } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { UsageError } from '../src/cli/usage.js';
 import { parseSuiteArgs, SUITE_HELP, type SuiteOptions } from './options.js';
 import { startup } from './suites/startup.js';
 import { dispatch } from './suites/dispatch.js';
@@ -31,7 +32,7 @@ export async function runSuites(args: string[]): Promise<void> {
   if (help) return void console.log(`${SUITE_HELP}\n\nsuites: ${Object.keys(SUITES).join(', ')}`);
   const chosen = suites.length > 0 ? suites : Object.keys(SUITES);
   const unknown = chosen.find((name) => !SUITES[name]);
-  if (unknown) throw new RangeError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
+  if (unknown) throw new UsageError(`unknown suite '${unknown}' (expected one of: ${Object.keys(SUITES).join(', ')})`);
   console.log(
     `node ${process.version}, ${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
   );

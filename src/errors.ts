@@ -28,9 +28,15 @@ class ValidationRangeError extends RangeError implements ValidationError {
   }
 }
 
-/** `error instanceof ValidationError` holds for both kinds of validation error. */
-export const ValidationError = {
-  [Symbol.hasInstance](value: unknown): boolean {
+/** What `ValidationError` is at run time: no constructor of its own (a validation error is a
+ * TypeError or a RangeError), but `error instanceof ValidationError` holds for both kinds and,
+ * through the type predicate, narrows `error` in TypeScript as an ordinary class does. */
+export interface ValidationErrorClass {
+  [Symbol.hasInstance](value: unknown): value is ValidationError;
+}
+
+export const ValidationError: ValidationErrorClass = {
+  [Symbol.hasInstance](value: unknown): value is ValidationError {
     return value instanceof ValidationTypeError || value instanceof ValidationRangeError;
   },
 };
@@ -81,6 +87,23 @@ export class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError' as const;
   constructor() {
     super('the pool is closed');
+  }
+}
+
+/** A file named in `wordCount({ files })` could not be read while the call ran: it was
+ * missing, not a regular file, unreadable, or changed size between being measured and read.
+ * Files are read by the workers during the run, so this is not a ValidationError; the pool
+ * stays usable. */
+export class FileReadError extends Error {
+  override readonly name = 'FileReadError' as const;
+  constructor(
+    /** The path as it was given. */
+    readonly path: string,
+    /** What went wrong: an Error whose `code` is the system's (`ENOENT`, `EISDIR`, …) where
+     * there is one. */
+    override readonly cause: Error & { code?: string },
+  ) {
+    super(`cannot read ${JSON.stringify(path)}: ${cause.message}`, { cause });
   }
 }
 

@@ -29,4 +29,11 @@ export type {
   ParallelForResult,
 } from './engine/types.js';
 export type { WasmMemory, WasmModule } from './wasm-types.js';
-export { AbortError, KernelError, PoolClosedError, ValidationError, WorkerCrashError } from './errors.js';
+export {
+  AbortError,
+  FileReadError,
+  KernelError,
+  PoolClosedError,
+  ValidationError,
+  WorkerCrashError,
+} from './errors.js';

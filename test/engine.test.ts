@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import asc from 'assemblyscript/asc';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, KernelError, SCHEDULES, ValidationError, type KernelLibrary, type Pool } from 'parwasm';
@@ -34,18 +34,16 @@ export function trapAt(lo: i32, hi: i32, at: i32): void {
 `;
 
 let bytes: Uint8Array<ArrayBuffer>;
-beforeAll(async () => {
-  const { binary, error } = await asc.compileString(SOURCE, {
-    optimizeLevel: 3,
-    runtime: 'stub',
-    importMemory: true,
-    sharedMemory: true,
-    initialMemory: 16,
-    maximumMemory: 256,
-    enable: ['threads'],
-  });
-  if (!binary) throw error ?? new Error('asc emitted no binary');
-  bytes = new Uint8Array(binary);
+beforeAll(() => {
+  // The asc command line in a folder of its own, so that the project's asconfig.json stays out.
+  const dir = mkdtempSync(join(tmpdir(), 'parwasm-as-'));
+  writeFileSync(join(dir, 'k.ts'), SOURCE);
+  const asc = fileURLToPath(new URL('../node_modules/.bin/asc', import.meta.url));
+  const flags =
+    '-O3 --runtime stub --importMemory --sharedMemory --initialMemory 16 --maximumMemory 256 --enable threads';
+  const built = spawnSync(asc, ['k.ts', ...flags.split(' '), '-o', 'k.wasm'], { cwd: dir });
+  if (built.status !== 0) throw new Error(built.stderr.toString());
+  bytes = new Uint8Array(readFileSync(join(dir, 'k.wasm')));
 }, 60_000);
 
 describe('reading a module', () => {

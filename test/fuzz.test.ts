@@ -6,21 +6,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AbortError, createPool, SCHEDULES, ValidationError, type Pool, type RunStats } from 'parwasm';
-import { mandelbrotJs } from '../src/baselines/mandelbrot.js';
-import { matmulReference, relativeFrobeniusError } from '../src/baselines/matmul.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AbortError, FileReadError, SCHEDULES, ValidationError, type Pool, type RunStats } from 'parwasm';
+import {
+  ASCII_WORD_PIECES,
+  mandelbrotJs,
+  matmulReference,
+  poolIndex as poolIndexOf,
+  poolsOfSizes,
+  randomMatrix,
+  relativeFrobeniusError,
+  wordCountReference,
+  type Dtype,
+} from './helpers.js';
 
 type ErrorClass = typeof TypeError | typeof RangeError;
 /** The arguments a call gets wrong, each with the class of its error; empty for a good call. */
 type Faults = Map<string, ErrorClass>;
 
-const POOL_SIZES = [1, 3];
-let pools: Pool[] = [];
-beforeAll(async () => {
-  pools = await Promise.all(POOL_SIZES.map((workers) => createPool({ workers })));
-});
-afterAll(() => Promise.all(pools.map((pool) => pool.close())));
+const pools = poolsOfSizes([1, 3]);
 
 // ---- values ------------------------------------------------------------------------------
 
@@ -198,7 +202,8 @@ function judge(outcome: Outcome, faults: Faults, options: unknown): unknown {
   return outcome.result;
 }
 
-/** What every result's stats must say about the run that made it. */
+/** What every result's stats must say about the run that made it: `n` is the size of the
+ * index space the test expects for the call, worked out from its arguments. */
 function checkStats(
   stats: RunStats,
   n: number,
@@ -207,22 +212,45 @@ function checkStats(
   progress: [number, number][],
 ): void {
   expect(stats.n).toBe(n);
-  if (stats.onCaller) return;
-  expect(stats.workers).toBe(options.workers ?? poolSize);
-  expect(stats.perWorker.reduce((sum, worker) => sum + worker.items, 0)).toBe(n + 0); // + 0: a height of -0 is valid
+  const chunks = stats.perWorker.reduce((sum, worker) => sum + worker.chunks, 0);
+  expect(stats.perWorker.reduce((sum, worker) => sum + worker.items, 0)).toBe(n);
+  expect(stats.perWorker.map((worker) => worker.rank)).toEqual([...Array(stats.workers).keys()]);
+  if (stats.onCaller) {
+    // Too small to wake the workers: the whole space as one chunk on the calling thread,
+    // never when a trace was asked for (a trace describes the workers).
+    expect(options.trace).not.toBe(true);
+    expect(stats).toMatchObject({ workers: 1, imbalance: 1 });
+    expect(stats.perWorker).toEqual([
+      expect.objectContaining({ rank: 0, items: n, chunks: n > 0 ? 1 : 0, steals: 0, stealAttempts: 0 }),
+    ]);
+  } else {
+    expect(stats.workers).toBe(options.workers ?? poolSize);
+    if (options.schedule !== undefined) expect(stats.schedule).toBe(options.schedule);
+    if (options.chunk !== undefined) expect(stats.chunk).toBe(options.chunk);
+    // Every chunk holds at least one item, and no more than the larger of the chunk and the
+    // first guided claim (ceil(n / workers)).
+    expect(chunks).toBeLessThanOrEqual(n);
+    expect(chunks).toBeGreaterThanOrEqual(Math.ceil(n / Math.max(stats.chunk, Math.ceil(n / stats.workers))));
+    if (stats.schedule !== 'stealing')
+      for (const worker of stats.perWorker) expect(worker).toMatchObject({ steals: 0, stealAttempts: 0 });
+  }
   if (options.trace === true) {
+    const trace = stats.trace!;
+    expect(trace).toHaveLength(chunks);
     const covered = new Uint8Array(n);
-    for (const { lo, hi } of stats.trace!) covered.fill(1 + covered[lo]!, lo, hi);
-    expect(stats.trace!.reduce((sum, { lo, hi }) => sum + hi - lo, 0)).toBe(n);
+    for (const { lo, hi } of trace) covered.fill(1 + covered[lo]!, lo, hi);
+    expect(trace.reduce((sum, { lo, hi }) => sum + hi - lo, 0)).toBe(n);
     expect(covered.every((times) => times === 1)).toBe(true);
+  } else {
+    expect(stats.trace).toBeUndefined();
   }
   if (options.onProgress === PROGRESS) {
     expect(progress.at(-1)).toEqual([n, n]);
-    for (const [done, total] of progress) expect(done).toBeLessThanOrEqual(total);
+    for (const [done, total] of progress) expect([done <= total, total]).toEqual([true, n]);
   }
 }
 
-const poolIndex = fc.nat({ max: POOL_SIZES.length - 1 });
+const poolIndex = poolIndexOf(2);
 // A fixed seed, so that CI is repeatable; FUZZ_SEED=<n> (or FUZZ_SEED=random) explores others.
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() : Number(process.env.FUZZ_SEED ?? 20261124);
 const RUNS = { numRuns: 1000, seed: SEED };
@@ -299,16 +327,7 @@ function mandelbrotFaults(options: unknown, poolSize: number): Faults {
 
 // ---- matmul ------------------------------------------------------------------------------
 
-type Dtype = 'f64' | 'f32';
-function randomData(length: number, dtype: Dtype, seed: number): Float64Array | Float32Array {
-  const data = dtype === 'f64' ? new Float64Array(length) : new Float32Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2 ** 31 - 1;
-  }
-  return data;
-}
+const randomData = (length: number, dtype: Dtype, seed: number) => randomMatrix(1, length, dtype, seed).data;
 
 /** A matrix argument: right, or with one field junk, a wrong-length or wrong-type data, or junk. */
 function matrixArgument(rows: number, cols: number, dtype: Dtype, seed: number): fc.Arbitrary<unknown> {
@@ -352,6 +371,13 @@ const matmulCall = fc
       ),
     }),
   );
+
+/** The index space of a product's main phase: rows of C when a dimension is below 16 (the
+ * thin path), else tiles of C of 64 rows by 256 columns (MC and NC of assembly/matmul.ts):
+ * one tile for every packed product these calls make (m, n ≤ 40). */
+function matmulIndexSpace(m: number, k: number, n: number): number {
+  return Math.min(m, k, n) < 16 ? m : Math.ceil(m / 64) * Math.ceil(n / 256);
+}
 
 function matrixFaults(faults: Faults, name: string, value: unknown): boolean {
   if (value === null || typeof value !== 'object') {
@@ -412,9 +438,10 @@ const PIECES = [
   '.',
   '\ud800',
   'ǅ',
+  ...ASCII_WORD_PIECES,
 ];
 const documentArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }).map((parts) => parts.join(''));
-const FILE_TEXTS = ['hello World, hello again', 'Σίσυφος ΣΊΣΥΦΟΣ 123 ½', ''];
+const FILE_TEXTS = ['hello World, hello again', `Σίσυφος ΣΊΣΥΦΟΣ 123 ½ ${ASCII_WORD_PIECES.join(' ')}`, ''];
 let files: string[] = [];
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'parwasm-fuzz-'));
@@ -424,7 +451,8 @@ beforeAll(() => {
     return file;
   });
 });
-/** Marks a file argument: index i is files[i]; -1 a path that does not exist. */
+const MISSING_FILE = join(tmpdir(), 'parwasm-no-such-file');
+/** Marks a file argument: index i is files[i]; -1 a path that does not exist (MISSING_FILE). */
 class FileRef {
   constructor(readonly index: number) {}
 }
@@ -458,7 +486,7 @@ function realInput(input: unknown): unknown {
   if (!isBag(input) || !Array.isArray(input.files)) return input;
   return {
     files: input.files.map((file: unknown) =>
-      file instanceof FileRef ? (file.index < 0 ? join(tmpdir(), 'parwasm-no-such-file') : files[file.index]) : file,
+      file instanceof FileRef ? (file.index < 0 ? MISSING_FILE : files[file.index]) : file,
     ),
   };
 }
@@ -473,27 +501,20 @@ function wordCountFaults(input: unknown, options: unknown, poolSize: number): Fa
       if (!(file instanceof FileRef) && (typeof file !== 'string' || file === ''))
         faults.set(`input.files[${i}]`, TypeError);
     });
-    // A file that cannot be read is found when the call runs: an aborted call never gets there.
-    const aborted = isBag(options) && options.signal instanceof AbortSignal && options.signal.aborted;
-    if (faults.size === 0 && !aborted) {
-      input.files.forEach((file: unknown, i: number) => {
-        if (!(file instanceof FileRef) || file.index < 0) faults.set(`input.files[${i}]`, TypeError);
-      });
-    }
   } else {
     faults.set('input', TypeError);
   }
   return faults;
 }
 
-/** The definition: the regex's words, lower-cased. */
-function wordsOf(documents: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const document of documents) {
-    for (const word of document.match(/[\p{L}\p{N}]+/gu) ?? [])
-      counts.set(word.toLowerCase(), (counts.get(word.toLowerCase()) ?? 0) + 1);
-  }
-  return counts;
+/** A good call with a missing file (MISSING_FILE, or a junk string that names no file) rejects
+ * with a FileReadError naming the first such file when it runs (an aborted call never gets
+ * there). Returns the path it must name, if any. */
+function unreadableFile(input: unknown, options: unknown): string | undefined {
+  const aborted = isBag(options) && options.signal instanceof AbortSignal && options.signal.aborted;
+  if (aborted || !isBag(input) || !Array.isArray(input.files)) return undefined;
+  const missing = input.files.find((file: unknown) => !(file instanceof FileRef) || file.index < 0) as unknown;
+  return missing === undefined ? undefined : missing instanceof FileRef ? MISSING_FILE : (missing as string);
 }
 
 // ---- the properties ----------------------------------------------------------------------
@@ -516,6 +537,7 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
         const wrong = result.data.findIndex((value, i) => value !== expected[i]);
         expect(result.data.length).toBe(expected.length);
         if (wrong >= 0) expect.fail(`pixel ${wrong}: ${result.data[wrong]}, the reference has ${expected[wrong]}`);
+        // One index per row; rows of no pixels are no work. (+ 0: a height of -0 is valid.)
         checkStats(
           result.stats,
           (view.width === 0 ? 0 : view.height) + 0,
@@ -543,10 +565,9 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
         expect(result.data).toHaveLength(left.rows * right.cols);
         const error = relativeFrobeniusError(result.data, matmulReference(left, right));
         expect(error).toBeLessThanOrEqual(left.data instanceof Float64Array ? 1e-12 : 1e-5);
-        // The main phase runs over tiles of C (packed path) or rows of C (thin path).
         checkStats(
           result.stats,
-          result.stats.n,
+          matmulIndexSpace(left.rows, left.cols, right.cols),
           (options ?? {}) as Record<string, unknown>,
           pool.size,
           outcome.progress,
@@ -562,18 +583,26 @@ describe('fuzzed calls give the right answer or a ValidationError naming a bad a
       fc.asyncProperty(wordCountCall, poolIndex, async ({ input, options }, index) => {
         const pool = pools[index]!;
         const outcome = await run(options, (bag) => pool.wordCount(realInput(input) as never, bag as never));
-        const result = judge(outcome, wordCountFaults(input, outcome.sent, pool.size), options) as
-          Awaited<ReturnType<Pool['wordCount']>> | undefined;
+        const faults = wordCountFaults(input, outcome.sent, pool.size);
+        const unreadable = faults.size === 0 ? unreadableFile(input, outcome.sent) : undefined;
+        if (unreadable !== undefined) {
+          expect(outcome.error).toBeInstanceOf(FileReadError);
+          expect((outcome.error as FileReadError).path).toBe(unreadable);
+          return;
+        }
+        const result = judge(outcome, faults, options) as Awaited<ReturnType<Pool['wordCount']>> | undefined;
         if (!result) return;
         const documents = Array.isArray(input)
           ? (input as string[])
           : (input as { files: FileRef[] }).files.map((file) => FILE_TEXTS[file.index]!);
-        const expected = wordsOf(documents);
+        const expected = wordCountReference(documents);
         expect(result.counts).toEqual(expected);
         expect(result.totalWords).toBe([...expected.values()].reduce((sum, count) => sum + count, 0));
+        // The map step runs over segments of about 1 MiB cut at separators: each of these
+        // small documents is one segment, and an empty one is none.
         checkStats(
           result.stats,
-          result.stats.n,
+          documents.filter((document) => document !== '').length,
           (options ?? {}) as Record<string, unknown>,
           pool.size,
           outcome.progress,

@@ -52,7 +52,7 @@ export interface KernelPool {
 
 /** The pool, with the kernel API typed. */
 export function kernelPool(pool: Pool): Pool & KernelPool {
-  return pool as Pool & KernelPool;
+  return pool;
 }
 
 /** What a KernelError carries (src/errors.ts on the engine's branch). */

@@ -1,14 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
-import { mandelbrotJs, type View } from '../src/baselines/mandelbrot.js';
+import { describe, expect, it } from 'vitest';
+import { SCHEDULES, ValidationError, type MandelbrotView as View } from 'parwasm';
+import { mandelbrotJs, poolIndex, poolsOfSizes } from './helpers.js';
 
-const POOL_SIZES = [1, 2, 3, 5];
-let pools: Pool[] = [];
-beforeAll(async () => {
-  pools = await Promise.all(POOL_SIZES.map((workers) => createPool({ workers })));
-});
-afterAll(() => Promise.all(pools.map((pool) => pool.close())));
+const pools = poolsOfSizes([1, 2, 3, 5]);
 
 const SHAPES: [number, number][] = [
   [0, 0],
@@ -53,7 +48,7 @@ describe('mandelbrot', () => {
         views,
         fc.constantFrom(...SCHEDULES),
         fc.constantFrom('simd', 'scalar'),
-        fc.nat({ max: POOL_SIZES.length - 1 }),
+        poolIndex(pools),
         fc.integer({ min: 1, max: 9 }),
         async (view, schedule, kernel, poolIndex, chunk) => {
           const pool = pools[poolIndex]!;

@@ -8,7 +8,8 @@ describe('the shared memory', () => {
     const n = 3_000_000; // 24 MB of counts and owners: far above the initial 256 KiB
     const { counts, owners } = await markRun(pool, n, { schedule: 'stealing' });
     expect(counts.every((count) => count === 1)).toBe(true);
-    expect(owners[n - 1]).toBeGreaterThanOrEqual(0);
+    // Every owner is one of the 2 workers, also at the far end of the grown memory.
+    expect(owners.every((owner) => owner === 0 || owner === 1)).toBe(true);
   });
 
   it('refuses an operation that would pass maxMemory with a RangeError, and stays usable', async () => {

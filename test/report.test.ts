@@ -1,8 +1,8 @@
 import { decode, hasPngSignature } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import type { TopLevelSpec } from 'vega-lite';
 import {
   binCounts,
+  type ChartSpec,
   busyBySchedule,
   chunkTimeline,
   costHistogram,
@@ -62,7 +62,7 @@ describe('binCounts', () => {
   });
 });
 
-const charts: [string, TopLevelSpec][] = [
+const charts: [string, ChartSpec][] = [
   ['Per-pixel cost (iterations)', costHistogram(counts(64, 64), MAX)],
   [
     'Busy time per worker, by schedule',

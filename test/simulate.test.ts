@@ -64,4 +64,14 @@ describe('fitLine', () => {
     expect(fit.interceptMs).toBeCloseTo(2, 12);
     expect(fit.r2).toBeCloseTo(1, 12);
   });
+
+  it('fits scattered points by least squares, worked by hand', () => {
+    // Means (1.5, 2); Sxy = 1.5 + 0.5 + 0.5 + 1.5 = 4, Sxx = 5, Syy = 4:
+    // slope 4/5, intercept 2 - 0.8 · 1.5 = 0.8, r² = 4² / (5 · 4) = 0.8.
+    const points = [1, 1, 3, 3].map((ms, iterations) => ({ iterations, ms }));
+    const fit = fitLine(points);
+    expect(fit.msPerIteration).toBeCloseTo(0.8, 12);
+    expect(fit.interceptMs).toBeCloseTo(0.8, 12);
+    expect(fit.r2).toBeCloseTo(0.8, 12);
+  });
 });

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // parwasm's command line: `parwasm <command> [options]`.
-import { UsageError } from './usage.js';
+import { readFileSync } from 'node:fs';
+import { inCliTerms } from './cli-terms.js';
+import { guardTerminal } from './terminal.js';
+import { CommandError, UsageError } from './usage.js';
 
 // Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
@@ -21,7 +24,9 @@ commands:
   matmul      a matrix product in GFLOP/s
   wordcount   the most frequent words of files
   study       the Mandelbrot load-balancing study, with charts
-  bench       the benchmark suites, peers beside parwasm (from a clone of the repository)
+  bench       the benchmark suites, peers beside parwasm (from a clone of the repository only)
+
+  -v, --version   parwasm's version
 
 Run 'parwasm <command> --help' for a command's options.`;
 
@@ -29,6 +34,14 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     console.log(USAGE);
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    // dist/cli.js sits one folder below package.json, in a clone and in an install alike.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    console.log(version);
     return;
   }
   const load = COMMANDS[command];
@@ -39,10 +52,21 @@ async function main(argv: string[]): Promise<void> {
   )(args);
 }
 
+guardTerminal();
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error instanceof Error && error.name === 'ValidationError')) {
-    console.error(`parwasm: ${(error as Error).message}`);
+    console.error(`parwasm: ${inCliTerms((error as Error).message)}`);
     process.exitCode = 2;
+    return;
+  }
+  // Failures the user can act on without a stack trace: a file that could not be read, or
+  // the report commands in an install without the optional chart libraries.
+  if (
+    error instanceof CommandError ||
+    (error instanceof Error && (error.name === 'FileReadError' || error.name === 'MissingDependencyError'))
+  ) {
+    console.error(`parwasm: ${error.message}`);
+    process.exitCode = 1;
     return;
   }
   throw error;

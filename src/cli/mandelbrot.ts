@@ -1,9 +1,10 @@
 // parwasm mandelbrot: compute a view, print the telemetry, optionally write the PNG.
-import { writeFile } from 'node:fs/promises';
 import { createPool } from '../pool/pool.js';
 import { mandelbrotPng } from '../report/png.js';
-import { progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
-import { parseCommand, positiveInteger } from './usage.js';
+import { tooLarge } from './memory-flag.js';
+import { fileError, openOut } from './out-file.js';
+import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
+import { parseCommand } from './usage.js';
 import { picture } from './view.js';
 
 const HELP = `usage: parwasm mandelbrot [--size N | --width N --height N] [--view V | --center RE,IM --span W]
@@ -44,17 +45,26 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   if (flags.help) return void console.log(HELP);
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
-  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
-  const bar = progressBar('rows');
+  const options = poolOptions(flags);
+  const bytes = width * height * 4; // one u32 escape count per pixel
+  if (bytes > options.maxMemory)
+    throw tooLarge(`a ${width}×${height} picture: the image needs`, bytes, options.maxMemory);
+  const run = runOptions(flags);
+  await using out = flags.out === undefined ? undefined : await openOut(flags.out);
+  await using pool = await createPool(options);
+  const bar = progressBar('rows', (done, total) => `${done}/${total}`);
   const result = await pool
     .mandelbrot({
       ...view,
-      ...runOptions(flags),
+      ...run,
       kernel: flags.kernel as 'simd' | 'scalar' | undefined,
-      onProgress: bar.onProgress,
+      onProgress: (done, total) => bar.update(done, total),
     })
     .finally(() => bar.stop());
-  if (flags.out) await writeFile(flags.out, mandelbrotPng(result, maxIter));
+  if (out)
+    await out
+      .writeFile(mandelbrotPng(result, maxIter))
+      .catch((error: unknown) => Promise.reject(fileError(flags.out!, error)));
   if (flags.json) {
     const { xmin, xmax, ymin, ymax } = view;
     console.log(

@@ -1,16 +1,21 @@
 // parwasm matmul: multiply two random matrices and report GFLOP/s.
 import { createPool } from '../pool/pool.js';
-import { RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
+import { measure } from './measure.js';
+import { tooLarge } from './memory-flag.js';
+import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
+
+const WARMUP = 2;
 
 const HELP = `usage: parwasm matmul [--n N] [--m M] [--k K] [--dtype f64|f32] [--repeat R] [run flags]
 
-Multiplies a random M × K matrix by a random K × N one (values in [-1, 1)) and reports the
-median time of R runs in GFLOP/s (2·M·N·K / time).
+Multiplies a random M × K matrix by a random K × N one (values in [-1, 1)) and reports
+GFLOP/s (2·M·N·K / time) of the median of R timed runs, after ${WARMUP} warm-up runs, with the
+slowest and fastest run beside it.
 
   --n N           columns of B and C (default: 1024); --m and --k default to N
   --dtype D       f64 or f32 (default: f64)
-  --repeat R      runs to take the median of (default: 5)
+  --repeat R      timed runs to take the median of (default: 15)
 ${RUN_FLAGS_HELP}`;
 
 export async function runMatmul(args: string[]): Promise<void> {
@@ -28,24 +33,53 @@ export async function runMatmul(args: string[]): Promise<void> {
   const k = positiveInteger(flags.k, 'k') ?? n;
   const dtype = flags.dtype ?? 'f64';
   if (dtype !== 'f64' && dtype !== 'f32') throw new UsageError(`--dtype must be f64 or f32 (got '${dtype}')`);
-  const repeat = positiveInteger(flags.repeat, 'repeat') ?? 5;
+  const repeat = positiveInteger(flags.repeat, 'repeat') ?? 15;
+  const options = poolOptions(flags);
+  // A, B and C alone (the library adds its packing buffers): refused here, before building
+  // inputs that could take many seconds and gigabytes of the JavaScript heap.
+  const bytes = (m * k + k * n + m * n) * (dtype === 'f64' ? 8 : 4);
+  if (bytes > options.maxMemory)
+    throw tooLarge(`a ${m}×${k} by ${k}×${n} product: A, B and C need`, bytes, options.maxMemory);
+  const run = runOptions(flags);
+  await using pool = await createPool(options);
   const [a, b] = [randomMatrix(m, k, dtype), randomMatrix(k, n, dtype)];
-  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
-  const runs = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    const result = await pool.matmul(a, b, runOptions(flags));
-    runs.push({ ms: performance.now() - start, stats: result.stats });
-  }
-  runs.sort((x, y) => x.ms - y.ms);
-  const median = runs[Math.floor(runs.length / 2)]!;
-  const gflops = (2 * m * n * k) / (median.ms * 1e6);
+  const bar = progressBar(
+    'matmul',
+    (done, total) => `run ${Math.min(Math.floor(done / m) + 1, total / m)} of ${total / m}`,
+  );
+  const runs = WARMUP + repeat;
+  const { timing, median } = await measure(
+    (i) => pool.matmul(a, b, { ...run, onProgress: (done) => bar.update(i * m + done, runs * m) }),
+    WARMUP,
+    repeat,
+  ).finally(() => bar.stop());
+  const gflops = (ms: number): number => (2 * m * n * k) / (ms * 1e6);
   if (flags.json) {
-    console.log(JSON.stringify({ m, n, k, dtype, medianMs: median.ms, gflops, stats: median.stats }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          m,
+          n,
+          k,
+          dtype,
+          warmup: WARMUP,
+          repeat,
+          medianMs: timing.medianMs,
+          minMs: timing.minMs,
+          maxMs: timing.maxMs,
+          gflops: gflops(timing.medianMs),
+          stats: median.stats,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(
-    `matmul ${m}×${k} by ${k}×${n} ${dtype}: median ${median.ms.toFixed(2)} ms of ${repeat}, ${gflops.toFixed(2)} GFLOP/s`,
+    `matmul ${m}×${k} by ${k}×${n} ${dtype}: ${gflops(timing.medianMs).toFixed(1)} GFLOP/s ` +
+      `(median of ${repeat} runs after ${WARMUP} warm-up runs: ${timing.medianMs.toFixed(2)} ms; ` +
+      `range ${gflops(timing.maxMs).toFixed(1)}-${gflops(timing.minMs).toFixed(1)} GFLOP/s)`,
   );
   console.log(`  ${summary(median.stats)}`);
   console.table(workerRows(median.stats));

@@ -1,11 +1,15 @@
 // parwasm study: the Mandelbrot load-balancing study, with its charts, written to a folder.
 import { resolve } from 'node:path';
+import { chartLibraries } from '../report/chart-libraries.js';
 import { createPool } from '../pool/pool.js';
 import { studyMandelbrot } from '../report/study.js';
 import { writeStudyReport } from '../report/write-study.js';
+import { MEMORY_FLAG_HELP } from './memory-flag.js';
+import { makeOutDir } from './out-file.js';
+import { poolOptions } from './run-flags.js';
 import { parseCommand, positiveInteger } from './usage.js';
 
-const HELP = `usage: parwasm study [--workers N] [--size N] [--max-iter N] [--chunk N] [--out DIR] [--json]
+const HELP = `usage: parwasm study [--workers N] [--size N] [--max-iter N] [--chunk N] [--max-memory B] [--out DIR] [--json]
 
 Measures the cost of every row of the full Mandelbrot view, predicts the imbalance of each
 schedule for 2 to 64 workers from it, measures every schedule on this machine's workers,
@@ -16,6 +20,7 @@ and writes the image, the charts and study.md into DIR.
   --max-iter N   iteration limit (default: 1000)
   --chunk N      rows per claim for every schedule but static (default: 1)
   --out DIR      where to write the report (default: report/study)
+${MEMORY_FLAG_HELP}
   --json         print the figures as JSON instead of a summary`;
 
 export async function runStudy(args: string[]): Promise<void> {
@@ -24,6 +29,7 @@ export async function runStudy(args: string[]): Promise<void> {
     size: { type: 'string' },
     'max-iter': { type: 'string' },
     chunk: { type: 'string' },
+    'max-memory': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -32,6 +38,7 @@ export async function runStudy(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
+  await chartLibraries(); // before any work: the report needs them
   const size = positiveInteger(flags.size, 'size') ?? 1024;
   const view = {
     width: size,
@@ -42,9 +49,12 @@ export async function runStudy(args: string[]): Promise<void> {
     ymax: 1.25,
     maxIter: positiveInteger(flags['max-iter'], 'max-iter') ?? 1000,
   };
-  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
-  const study = await studyMandelbrot(pool, view, { chunk: positiveInteger(flags.chunk, 'chunk') });
-  const files = await writeStudyReport(study, resolve(flags.out ?? 'report/study'));
+  const chunk = positiveInteger(flags.chunk, 'chunk');
+  const options = poolOptions(flags);
+  const out = await makeOutDir(resolve(flags.out ?? 'report/study'));
+  await using pool = await createPool(options);
+  const study = await studyMandelbrot(pool, view, { chunk });
+  const files = await writeStudyReport(study, out);
   if (flags.json) {
     const { fit, predicted, measured } = study;
     console.log(

@@ -2,8 +2,14 @@
 // one-line usage errors (exit code 2) instead of stack traces.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** A command line that cannot be run as given: one line on stderr, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** A command that failed while running (a file it cannot write): one line, exit code 1. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
 }
 
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(

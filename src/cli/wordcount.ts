@@ -1,13 +1,15 @@
 // parwasm wordcount: count the words of files (the workers read them) and print the top ones.
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { createPool } from '../pool/pool.js';
-import { progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary } from './run-flags.js';
+import { listFiles } from './list-files.js';
+import { tooLarge } from './memory-flag.js';
+import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary } from './run-flags.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
 const HELP = `usage: parwasm wordcount [--top K] [run flags] FILE|DIR...
 
-Counts the words of UTF-8 files (a directory stands for every file below it): maximal runs
+Counts the words of UTF-8 files (a directory stands for every file below it, symbolic links
+followed; a link back into its own directory is skipped and said on stderr): maximal runs
 of letters and numbers (/[\\p{L}\\p{N}]+/u), lower-cased. Prints the K most frequent words.
 
   --top K         how many words to print (default: 20)
@@ -17,22 +19,32 @@ export async function runWordCount(args: string[]): Promise<void> {
   const { values: flags, positionals } = parseCommand(args, { ...RUN_FLAGS, top: { type: 'string' } }, true);
   if (flags.help) return void console.log(HELP);
   if (positionals.length === 0) throw new UsageError('wordcount needs at least one file or directory');
-  const files = (await Promise.all(positionals.map(expand))).flat();
   const top = positiveInteger(flags.top, 'top') ?? 20;
-  await using pool = await createPool({ workers: positiveInteger(flags.workers, 'workers') });
-  const bar = progressBar('segments');
+  const options = poolOptions(flags);
+  const run = runOptions(flags);
+  const files = await listFiles(positionals, (line) => console.error(`parwasm: ${line}`));
+  const bytes = await totalBytes(files);
+  // The text itself (the library adds its hash tables): refused before any file is read.
+  if (bytes > options.maxMemory) throw tooLarge(`${files.length} files: their text needs`, bytes, options.maxMemory);
+  await using pool = await createPool(options);
+  // The workers read the files, then count words in segments of about equal size, so
+  // progress through the segments is progress through the bytes.
+  const megabytes = (done: number, total: number): string =>
+    `${((bytes * done) / total / 1e6).toFixed(1)}/${(bytes / 1e6).toFixed(1)} MB`;
+  const bar = progressBar('counting words', megabytes);
+  bar.phase(`reading ${files.length} files (${(bytes / 1e6).toFixed(1)} MB)`);
   const start = performance.now();
   const result = await pool
-    .wordCount({ files }, { ...runOptions(flags), onProgress: bar.onProgress })
+    .wordCount({ files }, { ...run, onProgress: (done, total) => bar.update(done, total) })
     .finally(() => bar.stop());
   const ms = performance.now() - start;
-  const { bytes } = result;
+  const counted = result.bytes; // the bytes the workers read, for the MB/s line
   if (flags.json) {
     console.log(
       JSON.stringify(
         {
           files: files.length,
-          bytes,
+          bytes: counted,
           ms,
           totalWords: result.totalWords,
           distinct: result.counts.size,
@@ -46,22 +58,15 @@ export async function runWordCount(args: string[]): Promise<void> {
     return;
   }
   console.log(
-    `${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
-      `${ms.toFixed(0)} ms (${(bytes / 1e3 / ms).toFixed(1)} MB/s)`,
+    `${files.length} files, ${(counted / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
+      `${ms.toFixed(0)} ms (${(counted / 1e3 / ms).toFixed(1)} MB/s)`,
   );
   console.log(`  map step: ${summary(result.stats)}`);
   console.table(result.top(top).map(([word, count]) => ({ word, count })));
 }
 
-/** A file, or every file below a directory. */
-async function expand(path: string): Promise<string[]> {
-  const info = await stat(path).catch(() => {
-    throw new UsageError(`cannot read '${path}'`);
-  });
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort();
+/** The total size of some files, in bytes. */
+export async function totalBytes(files: string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }

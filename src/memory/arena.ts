@@ -3,6 +3,7 @@
 // back when the operation ends. First fit reuses the same low pages every time: first touch
 // of a fresh page costs ~13 µs here, rewriting one ~0.15 µs.
 import { rangeError } from '../errors.js';
+import type { WasmMemory } from '../wasm-types.js';
 import type { Regions } from './regions.js';
 
 const ALIGN = 64; // a cache line: what Regions aligns every region to
@@ -12,7 +13,7 @@ export class SharedArena {
   readonly #taken: number[] = [];
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: WasmMemory,
     readonly regions: Regions,
     /** Bytes of the regions held outside operations (`pool.alloc` arrays). */
     readonly held: () => number,

@@ -1,6 +1,7 @@
 // Typed access to the control block at the bottom of the shared memory. Its views never go
 // stale: the block lies inside the memory's initial size, which growth never moves.
 import type { Layout } from './layout.js';
+import type { WasmMemory } from '../wasm-types.js';
 
 export interface WorkerCounters {
   busyMs: number;
@@ -15,7 +16,7 @@ export class ControlBlock {
   readonly #f64: Float64Array;
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: WasmMemory,
     readonly layout: Layout,
   ) {
     this.#i32 = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);

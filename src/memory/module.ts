@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
+/** @internal */
 interface KernelModule {
   module: WebAssembly.Module;
   /** The initial memory the module declares (asconfig.json "initialMemory"), which the
@@ -15,7 +16,7 @@ interface KernelModule {
 }
 let compiled: Promise<KernelModule> | undefined;
 
-/** parwasm's module, compiled once per process, and what it declares. */
+/** @internal parwasm's module, compiled once per process, and what it declares. */
 export function kernelModule(): Promise<KernelModule> {
   compiled ??= readFile(wasmUrl).then(async (bytes) => {
     const info = readModuleInfo(bytes);
@@ -52,7 +53,7 @@ export interface HostImports {
   readFiles(lo: number, hi: number): void;
 }
 
-/** Instantiates parwasm's module on the pool's memory, with the function table through which
+/** @internal Instantiates parwasm's module on the pool's memory, with the function table through which
  * its claim loop calls library kernels (one table per thread: tables are not shared). */
 export function instantiate(
   module: WebAssembly.Module,

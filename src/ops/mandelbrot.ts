@@ -34,7 +34,7 @@ export interface MandelbrotView {
 
 export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
-   * Default: `simd`. */
+   * @default 'simd' */
   kernel?: 'simd' | 'scalar';
   /** Where the image goes: a `Uint32Array` of `width × height`, which becomes the result's
    * `data`. One from `pool.alloc` is written in place, with no copy; an ordinary one gets the
@@ -50,18 +50,8 @@ export interface MandelbrotResult {
   stats: RunStats;
 }
 
-const OPTION_NAMES = [
-  'width',
-  'height',
-  'xmin',
-  'xmax',
-  'ymin',
-  'ymax',
-  'maxIter',
-  'kernel',
-  'out',
-  ...RUN_OPTION_NAMES,
-];
+export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter'] as const;
+const OPTION_NAMES = [...VIEW_NAMES, 'kernel', 'out', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
 interface ValidatedMandelbrot extends MandelbrotView {
@@ -76,8 +66,8 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', OPTION_NAMES);
-  const width = integerIn(options.width, 'options.width', 0, MAX_SIDE);
-  const height = integerIn(options.height, 'options.height', 0, MAX_SIDE);
+  const view = validateView(options, 'options');
+  const { width, height } = view;
   const out =
     options.out === undefined ? undefined : place(limits, outArray(options.out, width * height), 'options.out');
   // The image, unless it is written in place, and with `trace` a record per row at most.
@@ -90,20 +80,8 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
       `${width} × ${height}`,
     );
   }
-  const xmin = finiteNumber(options.xmin, 'options.xmin');
-  const xmax = finiteNumber(options.xmax, 'options.xmax');
-  const ymin = finiteNumber(options.ymin, 'options.ymin');
-  const ymax = finiteNumber(options.ymax, 'options.ymax');
-  if (!(xmin < xmax)) throw rangeError('options.xmax', `greater than options.xmin (${xmin})`, xmax);
-  if (!(ymin < ymax)) throw rangeError('options.ymax', `greater than options.ymin (${ymin})`, ymax);
   return {
-    width,
-    height,
-    xmin,
-    xmax,
-    ymin,
-    ymax,
-    maxIter: integerIn(options.maxIter, 'options.maxIter', 0, 2 ** 31 - 1),
+    ...view,
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
     out,
@@ -117,6 +95,21 @@ function outArray(value: unknown, pixels: number): Uint32Array {
   if (value.length !== pixels)
     throw rangeError('options.out', `of length options.width × options.height = ${pixels}`, `length ${value.length}`);
   return value;
+}
+
+/** Checks the view fields of `options` (named `${argument}.width`, …); the caller checks
+ * that there are no other keys. */
+export function validateView(options: Record<string, unknown>, argument: string): MandelbrotView {
+  const width = integerIn(options.width, `${argument}.width`, 0, MAX_SIDE);
+  const height = integerIn(options.height, `${argument}.height`, 0, MAX_SIDE);
+  const xmin = finiteNumber(options.xmin, `${argument}.xmin`);
+  const xmax = finiteNumber(options.xmax, `${argument}.xmax`);
+  const ymin = finiteNumber(options.ymin, `${argument}.ymin`);
+  const ymax = finiteNumber(options.ymax, `${argument}.ymax`);
+  if (!(xmin < xmax)) throw rangeError(`${argument}.xmax`, `greater than ${argument}.xmin (${xmin})`, xmax);
+  if (!(ymin < ymax)) throw rangeError(`${argument}.ymax`, `greater than ${argument}.ymin (${ymin})`, ymax);
+  const maxIter = integerIn(options.maxIter, `${argument}.maxIter`, 0, 2 ** 31 - 1);
+  return { width, height, xmin, xmax, ymin, ymax, maxIter };
 }
 
 /** Escape counts of the Mandelbrot set over a view, one row per index of the space.

@@ -6,6 +6,7 @@
 // offset, size), and FILES_STATUS, a status per file (i32, FILE_STATUS below).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Layout } from '../memory/layout.js';
+import type { WasmMemory } from '../wasm-types.js';
 
 /** Per-file outcome, written by the worker that read it. */
 export const FILE_STATUS = [
@@ -19,8 +20,25 @@ export const FILE_STATUS = [
   'larger than 4 GiB',
 ] as const;
 
+const SYSTEM_MESSAGES: Partial<Record<(typeof FILE_STATUS)[number], string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
+/** The Error a failed status stands for, as the cause of a FileReadError: the system's code
+ * (`ENOENT`) where there is one. The worker reports a status number, not the Error itself,
+ * since it writes into the shared memory and never posts a message during a run. */
+export function fileStatusError(status: number): Error & { code?: string } {
+  const outcome = FILE_STATUS[status] ?? 'unreadable';
+  const system = SYSTEM_MESSAGES[outcome];
+  return system === undefined
+    ? new Error(outcome)
+    : Object.assign(new Error(`${system} (${outcome})`), { code: outcome });
+}
+
 /** Writes each file's size into its table entry. */
-export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
+export function statFiles(memory: WasmMemory, layout: Layout, lo: number, hi: number): void {
   forEachFile(memory, layout, lo, hi, (path, entry, words) => {
     try {
       const info = statSync(path);
@@ -35,14 +53,14 @@ export function statFiles(memory: WebAssembly.Memory, layout: Layout, lo: number
 }
 
 /** Reads each file into the region its table entry names. */
-export function readFiles(memory: WebAssembly.Memory, layout: Layout, lo: number, hi: number): void {
+export function readFiles(memory: WasmMemory, layout: Layout, lo: number, hi: number): void {
   forEachFile(memory, layout, lo, hi, (path, entry, words, bytes) =>
     readInto(path, bytes, words[entry + 2]!, words[entry + 3]!),
   );
 }
 
 function forEachFile(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   layout: Layout,
   lo: number,
   hi: number,

@@ -3,10 +3,10 @@
 // separators and counts words into per-worker hash tables (assembly/wordcount.ts); the
 // reduce step merges the tables one hash partition per index; the calling thread turns the
 // merged entries into strings, lower-casing each distinct non-ASCII raw word once.
-import { rangeError, typeError } from '../errors.js';
+import { FileReadError, rangeError, typeError } from '../errors.js';
 import type { SharedArena } from '../memory/arena.js';
 import { operation, type Executor, type Turn } from '../engine/executor.js';
-import { FILE_STATUS } from './read-files.js';
+import { fileStatusError } from './read-files.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -346,8 +346,8 @@ function nextPowerOfTwo(value: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, value)));
 }
 
-/** The workers measure the files (any failure rejects, naming the file, before the text is
- * touched), then read them into one region, each file after the one before. */
+/** The workers measure the files (any failure rejects with a FileReadError naming the file,
+ * before the text is touched), then read them into one region, each file after the one before. */
 async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<PlacedText> {
   const {
     arena,
@@ -394,11 +394,5 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
 
 function throwForFailedFile(outcomes: Int32Array, files: readonly string[]): void {
   const failed = outcomes.findIndex((outcome) => outcome !== 0);
-  if (failed >= 0) {
-    throw typeError(
-      `input.files[${failed}]`,
-      `a readable file (${JSON.stringify(files[failed])}: ${FILE_STATUS[outcomes[failed]!]})`,
-      files[failed],
-    );
-  }
+  if (failed >= 0) throw new FileReadError(files[failed]!, fileStatusError(outcomes[failed]!));
 }

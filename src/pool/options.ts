@@ -6,11 +6,13 @@ import { integerIn, knownKeys, optionsObject } from '../validate.js';
 /** Options of createPool. */
 export interface PoolOptions {
   /** Worker threads to start, from 1 to 512. More than the machine's cores is allowed (and
-   * correct) but not faster. Default: `os.availableParallelism()`. */
+   * correct) but not faster.
+   * @default os.availableParallelism() */
   workers?: number;
   /** The most bytes the shared memory may grow to, from 1 MiB to 4 GiB (the wasm32 limit);
    * rounded up to whole 64 KiB pages. Operations that would need more reject with a
-   * RangeError before any work starts. Default: 2 GiB. */
+   * RangeError before any work starts.
+   * @default 2147483648 (2 GiB) */
   maxMemory?: number;
 }
 

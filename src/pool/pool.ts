@@ -143,7 +143,8 @@ export class Pool implements Executor {
     return matmul(this, a, b, options);
   }
 
-  /** Counts the words of documents or files: `wordCount(pool, input, options)`. */
+  /** Counts the words of documents or files: `wordCount(pool, input, options)`. A file the
+   * workers cannot read rejects the call with a FileReadError. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
     return wordCount(this, input, options);
   }

@@ -1,6 +1,7 @@
 // Starting one worker thread and watching it die.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WorkerCrashError } from '../errors.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 import type { ReadyMessage, WorkerData } from './worker.js';
 
 export interface WorkerHandle {
@@ -50,9 +51,4 @@ export function spawnWorker(
     });
   });
   return { worker, ready };
-}
-
-/** The parent's Node flags (a worker inherits them), less those a worker refuses. */
-function workerExecArgv(): string[] {
-  return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
 }

@@ -1,4 +1,6 @@
 import { encode } from 'fast-png';
+import { rangeError, typeError } from '../errors.js';
+import { integerIn } from '../validate.js';
 
 /** An RGB colour, each channel 0..255. */
 export type Rgb = readonly [number, number, number];
@@ -12,8 +14,10 @@ const STOPS: readonly Rgb[] = [
   [80, 30, 0],
 ];
 
-/** Smooth palette: colour at t in [0, 1] (clamped), interpolated linearly between fixed stops. */
+/** Smooth palette: colour at t in [0, 1] (clamped; NaN counts as 0), interpolated linearly
+ * between fixed stops. */
 export function palette(t: number): Rgb {
+  if (typeof t !== 'number') throw typeError('t', 'a number', t);
   const x = Math.min(1, Math.max(0, Number.isNaN(t) ? 0 : t)) * (STOPS.length - 1);
   const i = Math.min(Math.floor(x), STOPS.length - 2);
   const a = STOPS[i]!;
@@ -24,23 +28,24 @@ export function palette(t: number): Rgb {
 
 /**
  * RGB PNG of Mandelbrot escape counts: count === maxIter is black, others palette(log(1+n)/log(1+maxIter)).
- * Throws RangeError for an empty image (PNG cannot be 0 wide or high), a data length that is not
- * width*height, or a bad maxIter. Counts above maxIter are drawn as inside the set.
+ * Counts above maxIter are drawn as inside the set. A bad argument is a ValidationError naming
+ * it: an empty image (a PNG cannot be 0 wide or high), `image.data` that is not a Uint32Array
+ * of width × height counts, or a maxIter that is not a non-negative integer.
  */
 export function mandelbrotPng(
   image: { width: number; height: number; data: Uint32Array },
   maxIter: number,
 ): Uint8Array {
-  const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`mandelbrotPng: width and height must be positive integers, got ${width}x${height}`);
-  }
+  if (image === null || typeof image !== 'object')
+    throw typeError('image', 'an object with width, height and data', image);
+  const width = integerIn(image.width, 'image.width', 1, 2 ** 31 - 1);
+  const height = integerIn(image.height, 'image.height', 1, 2 ** 31 - 1);
+  const { data } = image as { data: unknown };
+  if (!(data instanceof Uint32Array)) throw typeError('image.data', 'a Uint32Array', data);
   if (data.length !== width * height) {
-    throw new RangeError(`mandelbrotPng: data has ${data.length} values, expected ${width}x${height}`);
+    throw rangeError('image.data', `${width} × ${height} = ${width * height} counts long`, `${data.length} counts`);
   }
-  if (!Number.isInteger(maxIter) || maxIter < 0) {
-    throw new RangeError(`mandelbrotPng: maxIter must be a non-negative integer, got ${maxIter}`);
-  }
+  integerIn(maxIter, 'maxIter', 0, 2 ** 31 - 1);
   return encode({ width, height, data: colourise(data, maxIter), channels: 3, depth: 8 });
 }
 

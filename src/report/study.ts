@@ -2,19 +2,23 @@
 // each pixel, is a row's time proportional to its iterations, how does per-pixel imbalance
 // become per-worker imbalance under each schedule — predicted for 2 to 64 workers from the
 // measured row times, and measured on the workers this machine has.
-import type { MandelbrotView } from '../ops/mandelbrot.js';
-import type { Pool } from '../pool/pool.js';
+import { rangeError, typeError } from '../errors.js';
+import { validateView, VIEW_NAMES, type MandelbrotView } from '../ops/mandelbrot.js';
+import { Pool } from '../pool/pool.js';
 import { SCHEDULES, type Schedule } from '../schedule/schedules.js';
 import { simulateSchedule } from '../schedule/simulate.js';
 import type { ChunkRecord, WorkerStats } from '../schedule/telemetry.js';
+import { integerIn, knownKeys, optionsObject } from '../validate.js';
 
 /** The view studied. */
 export type StudyView = MandelbrotView;
 
 export interface StudyOptions {
-  /** Worker counts to predict the balance for. Default: 2, 4, 8, 16, 32, 64. */
+  /** Worker counts to predict the balance for, each from 1 to 65536.
+   * @default [2, 4, 8, 16, 32, 64] */
   predictFor?: number[];
-  /** Rows per claim for every schedule but static. Default: 1. */
+  /** Rows per claim for every schedule but static.
+   * @default 1 */
   chunk?: number;
 }
 
@@ -30,14 +34,35 @@ export interface MandelbrotStudy {
   /** Imbalance (max / mean busy) predicted from the measured row times. */
   predicted: { schedule: Schedule; workers: number; imbalance: number }[];
   /** Runs on this machine, one per schedule and worker count from 2 to the pool's size. */
-  measured: { schedule: Schedule; workers: number; imbalance: number; wallMs: number; perWorker: WorkerStats[]; trace: ChunkRecord[] }[];
+  measured: {
+    schedule: Schedule;
+    workers: number;
+    imbalance: number;
+    wallMs: number;
+    perWorker: WorkerStats[];
+    trace: ChunkRecord[];
+  }[];
 }
 
-export async function studyMandelbrot(pool: Pool, view: StudyView, options: StudyOptions = {}): Promise<MandelbrotStudy> {
-  const chunk = options.chunk ?? 1;
-  const predictFor = options.predictFor ?? [2, 4, 8, 16, 32, 64];
-  // A first run lets V8 optimise the kernel: the rows of a cold run would look costlier.
-  await pool.mandelbrot({ ...view, workers: 1 });
+const OPTION_NAMES = ['predictFor', 'chunk'] as const;
+const MAX_PREDICTED_WORKERS = 65536;
+
+/** Measures the study on `pool`. Every argument is checked before the first run: a bad one
+ * is a ValidationError naming it (`options.predictFor[0]`, `view.height`). */
+export async function studyMandelbrot(pool: Pool, view: StudyView, options?: StudyOptions): Promise<MandelbrotStudy> {
+  return measure(pool, validateStudy(pool, view, options));
+}
+
+interface ValidatedStudy {
+  view: StudyView;
+  chunk: number;
+  predictFor: number[];
+}
+
+async function measure(pool: Pool, { view, chunk, predictFor }: ValidatedStudy): Promise<MandelbrotStudy> {
+  // A first run lets V8 optimise the kernel: the rows of a cold run would look costlier. It
+  // asks for the trace too, so that the pool checks the size of every later run on this one.
+  await pool.mandelbrot({ ...view, workers: 1, trace: true });
   // One worker, one row per chunk, traced: each trace record is one row's time, uncontended.
   const single = await pool.mandelbrot({ ...view, schedule: 'dynamic', chunk: 1, workers: 1, trace: true });
   const rowMs = new Float64Array(view.height);
@@ -49,16 +74,58 @@ export async function studyMandelbrot(pool: Pool, view: StudyView, options: Stud
   }));
 
   const predicted = predictFor.flatMap((workers) =>
-    SCHEDULES.map((schedule) => ({ schedule, workers, imbalance: simulateSchedule(schedule, rowMs, workers, chunk).imbalance })));
+    SCHEDULES.map((schedule) => ({
+      schedule,
+      workers,
+      imbalance: simulateSchedule(schedule, rowMs, workers, chunk).imbalance,
+    })),
+  );
 
   const measured: MandelbrotStudy['measured'] = [];
   for (let workers = 2; workers <= pool.size; workers++) {
     for (const schedule of SCHEDULES) {
-      const { stats } = await pool.mandelbrot({ ...view, schedule, chunk: schedule === 'static' ? undefined : chunk, workers, trace: true });
-      measured.push({ schedule, workers, imbalance: stats.imbalance, wallMs: stats.wallMs, perWorker: stats.perWorker, trace: stats.trace ?? [] });
+      const { stats } = await pool.mandelbrot({
+        ...view,
+        schedule,
+        chunk: schedule === 'static' ? undefined : chunk,
+        workers,
+        trace: true,
+      });
+      measured.push({
+        schedule,
+        workers,
+        imbalance: stats.imbalance,
+        wallMs: stats.wallMs,
+        perWorker: stats.perWorker,
+        trace: stats.trace ?? [],
+      });
     }
   }
   return { view, pixels: single.data, rows, fit: fitLine(rows), chunk, predicted, measured };
+}
+
+function validateStudy(pool: unknown, view: unknown, options: unknown): ValidatedStudy {
+  if (!(pool instanceof Pool)) throw typeError('pool', 'a Pool from createPool()', pool);
+  if (view === undefined)
+    throw typeError('view', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', view);
+  const viewBag = optionsObject(view, 'view');
+  knownKeys(viewBag, 'view', VIEW_NAMES);
+  const checked = validateView(viewBag, 'view');
+  // A study fits a line through the rows' times: it needs rows, and pixels in them.
+  if (checked.width === 0) throw rangeError('view.width', 'at least 1 for a study', 0);
+  if (checked.height === 0) throw rangeError('view.height', 'at least 1 for a study', 0);
+  const bag = optionsObject(options, 'options');
+  knownKeys(bag, 'options', OPTION_NAMES);
+  const chunk = bag.chunk === undefined ? 1 : integerIn(bag.chunk, 'options.chunk', 1, 2 ** 31 - 1);
+  if (bag.predictFor !== undefined && !Array.isArray(bag.predictFor))
+    throw typeError('options.predictFor', 'an array of worker counts', bag.predictFor);
+  const predictFor =
+    bag.predictFor === undefined
+      ? [2, 4, 8, 16, 32, 64]
+      : Array.from(bag.predictFor as unknown[], (workers, i) =>
+          integerIn(workers, `options.predictFor[${i}]`, 1, MAX_PREDICTED_WORKERS),
+        );
+  return { view: checked, chunk, predictFor };
 }
 
 function rowSum(pixels: Uint32Array, width: number, row: number): number {
@@ -81,5 +148,9 @@ export function fitLine(points: { iterations: number; ms: number }[]): Mandelbro
     syy += (ms - meanY) ** 2;
   }
   const slope = sxx > 0 ? sxy / sxx : 0;
-  return { msPerIteration: slope, interceptMs: meanY - slope * meanX, r2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 1 };
+  return {
+    msPerIteration: slope,
+    interceptMs: meanY - slope * meanX,
+    r2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 1,
+  };
 }

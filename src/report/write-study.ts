@@ -1,17 +1,32 @@
 // Writes a Mandelbrot study as pictures and a Markdown page that links them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { typeError } from '../errors.js';
 import { SCHEDULES } from '../schedule/schedules.js';
-import { busyBySchedule, chunkTimeline, costHistogram, imbalanceByWorkers, renderPng, rowCostScatter } from './charts.js';
+import { chartLibraries } from './chart-libraries.js';
+import {
+  busyBySchedule,
+  chunkTimeline,
+  costHistogram,
+  imbalanceByWorkers,
+  renderPng,
+  rowCostScatter,
+} from './charts.js';
 import { mandelbrotPng } from './png.js';
 import type { MandelbrotStudy } from './study.js';
 
 /** Writes the study into `dir` (created if missing) and returns the paths written, the
- * Markdown page `study.md` last. */
+ * Markdown page `study.md` last. Needs the chart libraries (optional peer dependencies): a
+ * MissingDependencyError names those that are absent, before anything is written. */
 export async function writeStudyReport(study: MandelbrotStudy, dir: string): Promise<string[]> {
+  checkStudy(study);
+  if (typeof dir !== 'string' || dir === '') throw typeError('dir', 'a non-empty path string', dir);
+  await chartLibraries();
   await mkdir(dir, { recursive: true });
   const { view } = study;
-  const widest = study.measured.filter((run) => run.workers === Math.max(...study.measured.map((other) => other.workers)));
+  const widest = study.measured.filter(
+    (run) => run.workers === Math.max(...study.measured.map((other) => other.workers)),
+  );
   const pictures: [string, Promise<Uint8Array> | Uint8Array][] = [
     ['mandelbrot.png', mandelbrotPng({ width: view.width, height: view.height, data: study.pixels }, view.maxIter)],
     ['cost-histogram.png', renderPng(costHistogram(study.pixels, view.maxIter))],
@@ -19,10 +34,15 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
     ['imbalance-predicted.png', renderPng(imbalanceByWorkers(study.predicted))],
   ];
   if (widest.length > 0) {
-    const rows = widest.flatMap((run) => run.perWorker.map(({ rank, busyMs }) => ({ schedule: run.schedule, rank, busyMs })));
+    const rows = widest.flatMap((run) =>
+      run.perWorker.map(({ rank, busyMs }) => ({ schedule: run.schedule, rank, busyMs })),
+    );
     pictures.push(['busy-by-schedule.png', renderPng(busyBySchedule(rows))]);
     for (const run of widest) {
-      pictures.push([`timeline-${run.schedule}.png`, renderPng(chunkTimeline(run.trace, `Chunks per worker over time: ${run.schedule}, ${run.workers} workers`))]);
+      pictures.push([
+        `timeline-${run.schedule}.png`,
+        renderPng(chunkTimeline(run.trace, `Chunks per worker over time: ${run.schedule}, ${run.workers} workers`)),
+      ]);
     }
   }
   const written: string[] = [];
@@ -32,11 +52,23 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
     written.push(path);
   }
   const page = join(dir, 'study.md');
-  await writeFile(page, studyMarkdown(study, pictures.map(([name]) => name)));
+  await writeFile(
+    page,
+    studyMarkdown(
+      study,
+      pictures.map(([name]) => name),
+    ),
+  );
   return [...written, page];
 }
 
+/** The study's Markdown page, linking the named `pictures` (file names beside the page). */
 export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): string {
+  checkStudy(study);
+  if (!Array.isArray(pictures)) throw typeError('pictures', 'an array of file names', pictures);
+  pictures.forEach((name, i) => {
+    if (typeof name !== 'string') throw typeError(`pictures[${i}]`, 'a file name', name);
+  });
   const { view, fit } = study;
   const workerCounts = [...new Set(study.predicted.map((row) => row.workers))];
   const predicted = (schedule: string, workers: number): string =>
@@ -59,7 +91,9 @@ export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): strin
     '',
     `| schedule | ${workerCounts.map((workers) => `${workers} workers`).join(' | ')} |`,
     `|---|${workerCounts.map(() => '---').join('|')}|`,
-    ...SCHEDULES.map((schedule) => `| ${schedule} | ${workerCounts.map((workers) => predicted(schedule, workers)).join(' | ')} |`),
+    ...SCHEDULES.map(
+      (schedule) => `| ${schedule} | ${workerCounts.map((workers) => predicted(schedule, workers)).join(' | ')} |`,
+    ),
     '',
     '![predicted imbalance](imbalance-predicted.png)',
     '',
@@ -67,10 +101,18 @@ export function studyMarkdown(study: MandelbrotStudy, pictures: string[]): strin
     '',
     '| schedule | workers | wall (ms) | imbalance |',
     '|---|---|---|---|',
-    ...study.measured.map((run) => `| ${run.schedule} | ${run.workers} | ${run.wallMs.toFixed(1)} | ${run.imbalance.toFixed(3)} |`),
+    ...study.measured.map(
+      (run) => `| ${run.schedule} | ${run.workers} | ${run.wallMs.toFixed(1)} | ${run.imbalance.toFixed(3)} |`,
+    ),
     '',
-    ...pictures.filter((name) => name.startsWith('busy') || name.startsWith('timeline')).map((name) => `![${name}](${name})`),
+    ...pictures
+      .filter((name) => name.startsWith('busy') || name.startsWith('timeline'))
+      .map((name) => `![${name}](${name})`),
     '',
   ];
   return lines.join('\n');
+}
+
+function checkStudy(study: unknown): void {
+  if (study === null || typeof study !== 'object') throw typeError('study', 'a study from studyMandelbrot()', study);
 }

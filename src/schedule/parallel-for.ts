@@ -11,18 +11,25 @@ import { collectStats, readTrace, type RunStats } from './telemetry.js';
 
 /** How a run is scheduled; every operation accepts these. */
 export interface RunOptions {
-  /** Who computes which chunk. Default: chosen per operation from measurements. */
+  /** Who computes which chunk.
+   * @default 'dynamic' (every built-in operation, from measurements) */
   schedule?: Schedule;
-  /** Items per claim (per step for `static`). Default: chosen per operation and size. */
+  /** Items per claim (per step for `static`).
+   * @default chosen per operation and size: 1 row (mandelbrot), 1 tile of C (matmul), 1 segment of about 1 MiB (wordCount) */
   chunk?: number;
-  /** Cancels the run: it rejects with AbortError within about one chunk's time. */
+  /** Cancels the run: it rejects with AbortError within about one chunk's time.
+   * @default undefined (not cancellable) */
   signal?: AbortSignal;
-  /** Record every chunk (worker, range, start, end) in `stats.trace`. Default: false. */
+  /** Record every chunk (worker, range, start, end) in `stats.trace`.
+   * @default false */
   trace?: boolean;
-  /** Run on the first `workers` workers of the pool only. Default: all of them. */
+  /** Run on the first `workers` workers of the pool only, from 1 to the pool's size.
+   * @default pool.size */
   workers?: number;
   /** Called about every 100 ms during a run, and once at its end, with the indices done so
-   * far (read from the counters the workers update in shared memory) and the total. */
+   * far (read from the counters the workers update in shared memory) and the total. If it
+   * throws, the run rejects with its error once the workers are done.
+   * @default undefined (no reports) */
   onProgress?: (done: number, total: number) => void;
 }
 
