@@ -184,6 +184,10 @@ describe('parwasm', () => {
     ],
     [['mandelbrot', '--view', '0,1,,1'], /^parwasm: --view must be/],
     [['mandelbrot', '--width', '0'], /^parwasm: --width must be a positive integer \(got '0'\)$/],
+    [
+      ['mandelbrot', '--width', '1600', '--height', '900', '--max-memory', '4M'],
+      /^parwasm: --width 1600 --height 900: the image needs 5\.5 MiB, more than --max-memory \(4 MiB\)/,
+    ],
     [['mandelbrot', '--height', '9.5'], /^parwasm: --height must be a positive integer \(got '9.5'\)$/],
     [['mandelbrot', '--center', '0,0'], /^parwasm: --center needs --span W$/],
     [['mandelbrot', '--span', '2'], /^parwasm: --span needs --center re,im$/],

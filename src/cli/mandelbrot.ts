@@ -48,7 +48,7 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   const options = poolOptions(flags);
   const bytes = width * height * 4; // one u32 escape count per pixel
   if (bytes > options.maxMemory)
-    throw tooLarge(`a ${width}×${height} picture: the image needs`, bytes, options.maxMemory);
+    throw tooLarge(`${sizeFlags(flags, width, height)}: the image needs`, bytes, options.maxMemory);
   const run = runOptions(flags);
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using pool = await createPool(options);
@@ -76,4 +76,11 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   console.log(`mandelbrot ${pixels} (${label}, maxIter ${maxIter}): ${summary(result.stats)}`);
   console.table(workerRows(result.stats));
   if (flags.out) console.log(`image: ${flags.out}`);
+}
+
+/** The flags that set the picture's size, as the user gave them (--size by default). */
+function sizeFlags(flags: { width?: string; height?: string }, width: number, height: number): string {
+  return flags.width === undefined && flags.height === undefined
+    ? `--size ${width}`
+    : `--width ${width} --height ${height}`;
 }

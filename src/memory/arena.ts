@@ -52,6 +52,9 @@ export class SharedArena {
 
   /** Reserves `bytes` and returns their byte offset, growing the memory if needed. */
   alloc(bytes: number): number {
+    // No bytes, no room (Regions would give every region at least a line): such a region is
+    // never read or written, so any offset will do.
+    if (bytes === 0) return this.regions.base;
     const offset = this.regions.alloc(bytes);
     if (offset === undefined) {
       const needed = this.regions.limit - this.regions.available + alignUp(bytes);
