@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       'parwasm/internal': fileURLToPath(new URL('./dist/internal.js', import.meta.url)),
+      'parwasm/cluster': fileURLToPath(new URL('./dist/cluster.js', import.meta.url)),
       'parwasm/report': fileURLToPath(new URL('./dist/report.js', import.meta.url)),
       parwasm: fileURLToPath(new URL('./dist/index.js', import.meta.url)),
     },

@@ -13,6 +13,7 @@ import { matmul } from './suites/matmul.js';
 import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
+import { cluster } from './suites/cluster.js';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   startup,
@@ -24,6 +25,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   wordcount,
   memory,
   kernels,
+  cluster,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */

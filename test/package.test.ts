@@ -44,7 +44,7 @@ beforeAll(() => {
 }, 120_000);
 
 describe('the packed tarball, installed into a fresh project', () => {
-  it('installs no native package and none of the optional chart libraries', () => {
+  it('installs no native package and none of the optional peers (charts, cluster)', () => {
     const packages = installedPackages(join(project, 'node_modules'));
     const names = packages.map(
       (folder) => (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name: string }).name,
@@ -52,6 +52,8 @@ describe('the packed tarball, installed into a fresh project', () => {
     expect(names).toContain('parwasm');
     expect(names).toContain('fast-png');
     for (const peer of CHART_PACKAGES) expect(names).not.toContain(peer);
+    // bullmq and ioredis are optional peers too, for the cluster (bullmq brings a native optional package).
+    for (const peer of ['bullmq', 'ioredis', 'msgpackr-extract']) expect(names).not.toContain(peer);
     for (const folder of packages) {
       const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Record<string, unknown>;
       // A package restricted to some systems or processors is a prebuilt binary (resvg's are).

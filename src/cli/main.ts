@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { inCliTerms } from './cli-terms.js';
 import { guardTerminal } from './terminal.js';
+import { clusterCommand, isClusterError } from './cluster-flag.js';
 import { CommandError, UsageError } from './usage.js';
 
 // Loaded on demand: `hello` should not pay for the chart libraries that `study` loads.
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>>
   study: async () => (await import('./study.js')).runStudy,
   tour: async () => (await import('./tour.js')).runTour,
   bench: async () => (await import('./bench.js')).runBench,
+  node: async () => (await import('./node.js')).runNode,
 };
 const USAGE = `usage: parwasm <command> [options]
 
@@ -25,6 +27,7 @@ commands:
   wordcount   the most frequent words of files
   study       the Mandelbrot load-balancing study, with charts
   bench       the benchmark suites, peers beside parwasm (from a clone of the repository only)
+  node        serve a cluster's jobs from Redis with a local pool (needs bullmq and ioredis)
 
   -v, --version   parwasm's version
 
@@ -44,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(version);
     return;
   }
+  // --cluster URL runs the command on a cluster's nodes instead of a local pool.
+  const clustered = clusterCommand(command, args);
+  if (clustered) return (await import('./cluster-commands.js')).runOnCluster(clustered, args);
   const load = COMMANDS[command];
   if (!load)
     throw new UsageError(`unknown command '${command}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
@@ -63,6 +69,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   // the report commands in an install without the optional chart libraries.
   if (
     error instanceof CommandError ||
+    isClusterError(error) ||
     (error instanceof Error && (error.name === 'FileReadError' || error.name === 'MissingDependencyError'))
   ) {
     console.error(`parwasm: ${error.message}`);

@@ -19,13 +19,14 @@ function restoreTerminal(): void {
 }
 
 /** Restores the terminal on normal exit, on errors (which end in an exit too) and on SIGINT
- * and SIGTERM, which then end the process with the shell's code for them (128 + signal). */
+ * and SIGTERM, which then end the process with the shell's code for them (128 + signal) —
+ * unless the command listens for the signal itself (`parwasm node` finishes its job first). */
 export function guardTerminal(): void {
   process.on('exit', restoreTerminal);
   for (const [signal, exitCode] of Object.entries(SIGNAL_EXIT_CODES)) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       restoreTerminal();
-      process.exit(exitCode);
+      if (process.listenerCount(signal) === 1) process.exit(exitCode);
     });
   }
   for (const stream of [process.stdout, process.stderr]) {

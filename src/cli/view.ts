@@ -22,7 +22,8 @@ export interface Picture extends MandelbrotView {
 const DEFAULT_SIZE = 1024;
 const DEFAULT_MAX_ITER = 1000;
 
-const NAMED_VIEWS = {
+/** The named views (`--view full`, `--view seahorse`), with their default maxIter. */
+export const NAMED_VIEWS = {
   full: { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
   seahorse: {
     xmin: -0.743643887 - 5e-6,

@@ -13,7 +13,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { deliver, place, type Placed } from './placed.js';
+import { deliver, place, type ArrayLocator } from './placed.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
 
 /** A view of the complex plane, sampled on a width × height grid; row 0 is at `ymax`. */
@@ -54,14 +54,20 @@ export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'm
 const OPTION_NAMES = [...VIEW_NAMES, 'kernel', 'out', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
-interface ValidatedMandelbrot extends MandelbrotView {
+export interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
-  out: Placed<Uint32Array> | undefined;
+  /** `options.out`, and what locates it again when the call runs (absent in a cluster). */
+  out?: { array: Uint32Array; limits: ArrayLocator };
   run: ValidatedRunOptions;
-  limits: OperationLimits;
 }
 
-function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedMandelbrot {
+/** A cluster client checks views with no pool of its own: no layout, no trace buffer, and no
+ * pool memory for arrays to live in. */
+type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> &
+  Partial<Pick<OperationLimits, 'layout'>> &
+  ArrayLocator;
+
+export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): ValidatedMandelbrot {
   if (value === undefined)
     throw typeError('options', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', value);
   const options = optionsObject(value, 'options');
@@ -71,7 +77,7 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
   const out =
     options.out === undefined ? undefined : place(limits, outArray(options.out, width * height), 'options.out');
   // The image, unless it is written in place, and with `trace` a record per row at most.
-  const traceBytes = SharedArena.regionBytes(height * limits.layout.TRACE_RECORD_BYTES);
+  const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
   const bytes = (out?.at === undefined ? width * height * 4 : 0) + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
@@ -84,9 +90,8 @@ function validateMandelbrot(value: unknown, limits: OperationLimits): ValidatedM
     ...view,
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
-    out,
+    ...(out && { out: { array: out.array, limits } }),
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
-    limits,
   };
 }
 
@@ -118,24 +123,39 @@ export function mandelbrot(executor: Executor, options: MandelbrotOptions): Prom
   return operation(executor, (limits) => validateMandelbrot(options, limits), runMandelbrot);
 }
 
-async function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+function runMandelbrot(turn: Turn, view: ValidatedMandelbrot): Promise<MandelbrotResult> {
+  return mandelbrotRows(turn, view, 0, view.height);
+}
+
+/** Rows [lo, hi) of the view: the whole image, or the band a cluster node computes. The
+ * result holds just those rows. */
+export async function mandelbrotRows(
+  turn: Turn,
+  view: ValidatedMandelbrot,
+  lo: number,
+  hi: number,
+): Promise<MandelbrotResult> {
   const { arena, control } = turn;
-  const { width, height } = view;
+  const { width } = view;
+  const height = hi - lo;
   const pixels = width * height;
   // Located again: an array freed since the call was made is refused before any work.
-  const out = view.out && place(view.limits, view.out.array, view.out.path);
+  const out = view.out && place(view.out.limits, view.out.array, 'options.out');
   const image = out?.at ?? arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
-  const dy = (view.ymax - view.ymin) / height;
+  const dy = (view.ymax - view.ymin) / view.height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
   const stats = await parallelFor(
     turn,
     {
       kernel,
+      lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      i32: { MANDELBROT_OUT: image, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      // The kernel writes row py at image + py × width × 4, so the band's first row lands at
+      // `image`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      i32: { MANDELBROT_OUT: image - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
       f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,

@@ -42,7 +42,7 @@ export interface MatmulOptions<D extends Float64Array | Float32Array = Float64Ar
   out?: D;
 }
 
-const THIN = 16; // below this in m, n or k, packing does not pay for itself
+export const THIN = 16; // below this in m, n or k, packing does not pay for itself
 // Products of fewer flops run on the calling thread: ~60 µs of work or less, against ~30 µs
 // to wake the workers plus the wait for both to be scheduled. Measured on 4096×3 by 3×5
 // (123 kflop): 290 µs through the workers, slower than plain JS (127 µs).
@@ -61,12 +61,7 @@ interface ValidatedMatmul {
 }
 
 function validateMatmul(a: unknown, b: unknown, options: unknown, limits: OperationLimits): ValidatedMatmul {
-  const left = matrix(a, 'a');
-  const right = matrix(b, 'b');
-  if (left.data.constructor !== right.data.constructor) {
-    throw typeError('b.data', `of the same type as a.data (${left.data.constructor.name})`, right.data);
-  }
-  if (left.cols !== right.rows) throw rangeError('b.rows', `equal to a.cols (${left.cols})`, right.rows);
+  const { left, right } = validateOperands(a, b);
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', [...RUN_OPTION_NAMES, 'out']);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
@@ -111,6 +106,17 @@ function locateArrays(
   if (overlapped)
     throw rangeError('options.out', `an array that does not overlap ${overlapped.path}`, 'an overlapping array');
   return [...inputs, c];
+}
+
+/** Checks the two matrices of a product: shapes, lengths, one dtype. */
+export function validateOperands(a: unknown, b: unknown): { left: Matrix; right: Matrix } {
+  const left = matrix(a, 'a');
+  const right = matrix(b, 'b');
+  if (left.data.constructor !== right.data.constructor) {
+    throw typeError('b.data', `of the same type as a.data (${left.data.constructor.name})`, right.data);
+  }
+  if (left.cols !== right.rows) throw rangeError('b.rows', `equal to a.cols (${left.cols})`, right.rows);
+  return { left, right };
 }
 
 function matrix(value: unknown, name: string): Matrix {

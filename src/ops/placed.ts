@@ -11,9 +11,13 @@ export interface Placed<T extends ArrayBufferView> {
   path: string;
 }
 
+/** What locates arrays: an executor without a memory of its own (a cluster client) has none,
+ * and every array is ordinary there. */
+export type ArrayLocator = Partial<Pick<OperationLimits, 'locate'>>;
+
 /** Locates `array`; a freed one, or one of another memory of parwasm's, is a ValidationError. */
-export function place<T extends ArrayBufferView>(limits: OperationLimits, array: T, path: string): Placed<T> {
-  return { array, at: limits.locate(array, path), path };
+export function place<T extends ArrayBufferView>(limits: ArrayLocator, array: T, path: string): Placed<T> {
+  return { array, at: limits.locate?.(array, path), path };
 }
 
 /** Whether two arrays share bytes of the pool's memory (ordinary arrays share none with it). */

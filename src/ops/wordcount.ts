@@ -52,7 +52,7 @@ const SEGMENT_BYTES = 1 << 20;
 const MIN_SEGMENT_BYTES = 1 << 16;
 const MAX_TEXT = 2 ** 32 - 1;
 
-function validateWordCount(input: unknown, options: unknown, limits: { poolSize: number }): ValidatedWordCount {
+export function validateWordCount(input: unknown, options: unknown, limits: { poolSize: number }): ValidatedWordCount {
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', RUN_OPTION_NAMES);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');

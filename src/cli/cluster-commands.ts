@@ -1,0 +1,174 @@
+// The commands that take --cluster URL: hello, mandelbrot, matmul and wordcount, run on a
+// cluster's nodes (started with `parwasm node`) instead of a local pool. Kept apart from the
+// local commands, which never load bullmq.
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Cluster } from '../cluster/client.js';
+import type { ClusterStats } from '../cluster/stats.js';
+import type { ClusterCommand } from './cluster-flag.js';
+import { NAMED_VIEWS as VIEWS } from './view.js';
+import { randomMatrix } from './matmul.js';
+import { parseCommand, positiveInteger, UsageError } from './usage.js';
+
+const COMMON = {
+  cluster: { type: 'string' },
+  schedule: { type: 'string' },
+  chunk: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const HELP = `usage: parwasm hello --cluster URL [--json]
+       parwasm mandelbrot --cluster URL [--size N] [--max-iter N] [--view full|seahorse] [--out FILE.png]
+       parwasm matmul --cluster URL [--n N] [--m M] [--k K] [--dtype f64|f32]
+       parwasm wordcount --cluster URL [--top K] FILE|DIR...
+
+Runs the command on the cluster whose Redis is at URL (redis://[:password@]host[:port], or
+rediss:// for TLS), served by 'parwasm node'. Needs the packages bullmq and ioredis.
+
+  --schedule S    dynamic (one queue all nodes pull from; default) or static (a block per node)
+  --chunk N       items per job (default: the operation's)
+  --json          print the result as JSON`;
+
+/** Runs `command` with `args` (which hold --cluster URL) on the cluster. */
+export async function runOnCluster(command: ClusterCommand, args: string[]): Promise<void> {
+  const run = { hello, mandelbrot, matmul, wordcount }[command];
+  await run(args);
+}
+
+async function open(url: string | undefined): Promise<Cluster> {
+  if (url === undefined) throw new UsageError('--cluster needs a URL (e.g. --cluster redis://host:6379)');
+  // Loaded on demand: the other commands must not need bullmq and ioredis.
+  const { connectCluster } = await import('../cluster/client.js');
+  return connectCluster({ redis: url });
+}
+
+function runOptions(flags: { schedule?: string; chunk?: string }) {
+  return {
+    ...(flags.schedule === undefined ? {} : { schedule: flags.schedule as 'dynamic' | 'static' }),
+    ...(flags.chunk === undefined ? {} : { chunk: positiveInteger(flags.chunk, 'chunk') }),
+  };
+}
+
+/** One line for the operation, and a table with a row per node. */
+function report(title: string, stats: ClusterStats): void {
+  console.log(
+    `${title}: ${stats.schedule}, ${stats.jobs} jobs of up to ${stats.chunk}, ${stats.perNode.length} nodes: ` +
+      `${stats.wallMs.toFixed(1)} ms, imbalance ${stats.imbalance.toFixed(3)}`,
+  );
+  console.table(
+    stats.perNode.map(({ name, host, jobs, items, busyMs, retries }) => ({
+      node: name,
+      host,
+      jobs,
+      items,
+      'busy ms': +busyMs.toFixed(1),
+      retries,
+    })),
+  );
+}
+
+async function hello(args: string[]): Promise<void> {
+  const flags = parseCommand(args, COMMON);
+  if (flags.help) return void console.log(HELP);
+  await using cluster = await open(flags.cluster);
+  const replies = await cluster.hello();
+  if (flags.json) return void console.log(JSON.stringify(replies, null, 2));
+  for (const { globalRank, globalSize, node, rank, size, threadId, hostname } of replies) {
+    console.log(
+      `Hello from worker ${globalRank} of ${globalSize} (node ${node}: worker ${rank} of ${size}, thread ${threadId} on ${hostname})`,
+    );
+  }
+}
+
+async function mandelbrot(args: string[]): Promise<void> {
+  const flags = parseCommand(args, {
+    ...COMMON,
+    size: { type: 'string' },
+    'max-iter': { type: 'string' },
+    view: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (flags.help) return void console.log(HELP);
+  const viewName = flags.view ?? 'full';
+  if (viewName !== 'full' && viewName !== 'seahorse')
+    throw new UsageError(`--view must be full or seahorse (got '${viewName}')`);
+  const size = positiveInteger(flags.size, 'size') ?? 1024;
+  const maxIter = positiveInteger(flags['max-iter'], 'max-iter') ?? VIEWS[viewName].maxIter;
+  await using cluster = await open(flags.cluster);
+  const result = await cluster.mandelbrot({
+    ...VIEWS[viewName],
+    width: size,
+    height: size,
+    maxIter,
+    ...runOptions(flags),
+  });
+  if (flags.out) {
+    const { mandelbrotPng } = await import('../report/png.js');
+    await writeFile(flags.out, mandelbrotPng(result, maxIter));
+  }
+  if (flags.json)
+    return void console.log(JSON.stringify({ width: size, height: size, maxIter, stats: result.stats }, null, 2));
+  report(`mandelbrot ${size}² (${viewName} view, maxIter ${maxIter}) on the cluster`, result.stats);
+  if (flags.out) console.log(`image: ${flags.out}`);
+}
+
+async function matmul(args: string[]): Promise<void> {
+  const flags = parseCommand(args, {
+    ...COMMON,
+    n: { type: 'string' },
+    m: { type: 'string' },
+    k: { type: 'string' },
+    dtype: { type: 'string' },
+  });
+  if (flags.help) return void console.log(HELP);
+  const n = positiveInteger(flags.n, 'n') ?? 1024;
+  const m = positiveInteger(flags.m, 'm') ?? n;
+  const k = positiveInteger(flags.k, 'k') ?? n;
+  const dtype = flags.dtype ?? 'f64';
+  if (dtype !== 'f64' && dtype !== 'f32') throw new UsageError(`--dtype must be f64 or f32 (got '${dtype}')`);
+  const [a, b] = [randomMatrix(m, k, dtype), randomMatrix(k, n, dtype)];
+  await using cluster = await open(flags.cluster);
+  const start = performance.now();
+  const result = await cluster.matmul(a, b, runOptions(flags));
+  const ms = performance.now() - start;
+  const gflops = (2 * m * n * k) / (ms * 1e6);
+  if (flags.json) return void console.log(JSON.stringify({ m, n, k, dtype, ms, gflops, stats: result.stats }, null, 2));
+  report(`matmul ${m}×${k} by ${k}×${n} ${dtype} on the cluster, ${gflops.toFixed(2)} GFLOP/s`, result.stats);
+}
+
+async function wordcount(args: string[]): Promise<void> {
+  const { values: flags, positionals } = parseCommand(args, { ...COMMON, top: { type: 'string' } }, true);
+  if (flags.help) return void console.log(HELP);
+  if (positionals.length === 0) throw new UsageError('wordcount needs at least one file or directory');
+  const top = positiveInteger(flags.top, 'top') ?? 20;
+  // Absolute paths: the nodes may run in other directories (on a shared filesystem).
+  const files = (await Promise.all(positionals.map(filesBelow))).flat();
+  await using cluster = await open(flags.cluster);
+  const result = await cluster.wordCount({ files }, runOptions(flags));
+  if (flags.json) {
+    const { totalWords, counts, stats } = result;
+    return void console.log(
+      JSON.stringify({ files: files.length, totalWords, distinct: counts.size, top: result.top(top), stats }, null, 2),
+    );
+  }
+  report(
+    `${files.length} files: ${result.totalWords} words, ${result.counts.size} distinct, on the cluster`,
+    result.stats,
+  );
+  console.table(result.top(top).map(([word, count]) => ({ word, count })));
+}
+
+/** A file's absolute path, or those of every file below a directory. */
+async function filesBelow(path: string): Promise<string[]> {
+  const absolute = resolve(path);
+  const info = await stat(absolute).catch(() => {
+    throw new UsageError(`cannot read '${path}'`);
+  });
+  if (!info.isDirectory()) return [absolute];
+  const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+}
