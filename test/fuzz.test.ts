@@ -373,7 +373,7 @@ const matmulCall = fc
   );
 
 /** The index space of a product's main phase: rows of C when a dimension is below 16 (the
- * thin path), else tiles of C of 64 rows by 256 columns (MC and NC of assembly/matmul.ts):
+ * thin path), else tiles of C of 64 rows by 256 columns (MC and NC of assembly/kernels/matmul.ts):
  * one tile for every packed product these calls make (m, n ≤ 40). */
 function matmulIndexSpace(m: number, k: number, n: number): number {
   return Math.min(m, k, n) < 16 ? m : Math.ceil(m / 64) * Math.ceil(n / 256);

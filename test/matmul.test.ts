@@ -14,7 +14,7 @@ const pools = poolsOfSizes([1, 2, 3, 5]);
 
 const TOLERANCE: Record<Dtype, number> = { f64: 1e-12, f32: 1e-5 };
 
-// Block sizes of assembly/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
+// Block sizes of assembly/kernels/matmul.ts: MR 4, NR 4 (f64) or 8 (f32), KC 256, MC 64, NC 256; and
 // the thin-path threshold 16.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7],

@@ -61,8 +61,8 @@ export interface Kernel {
 
 export interface LoadOptions {
   /** The most bytes the library's memory may grow to, rounded up to whole 64 KiB pages.
-   * Default and ceiling: the maximum the module declares for its memory (2 GiB for a
-   * JavaScript library). */
+   * Default and ceiling: the maximum the module declares for its memory. A JavaScript
+   * library has no declared maximum: 2 GiB by default, at most 4 GiB. */
   maxMemory?: number;
   /** Bytes of the stack each worker gets, for a module that exports `__stack_pointer`.
    * Default: 65536 (wasm-ld's default stack size). */

@@ -1,4 +1,4 @@
-// The control block's layout, as the kernels define it (assembly/layout.ts).
+// The control block's layout, as the kernels define it (assembly/runtime/layout.ts).
 import { readConstants, type KernelExports } from './module.js';
 
 const NAMES = [

@@ -1,6 +1,6 @@
 // wordCount: map-reduce word counting. Documents are UTF-8 bytes in the shared memory (the
 // workers read `files` themselves); the map step splits them into segments at ASCII
-// separators and counts words into per-worker hash tables (assembly/wordcount.ts); the
+// separators and counts words into per-worker hash tables (assembly/kernels/wordcount.ts); the
 // reduce step merges the tables one hash partition per index; the calling thread turns the
 // merged entries into strings, lower-casing each distinct non-ASCII raw word once.
 import { FileReadError, rangeError, typeError } from '../errors.js';

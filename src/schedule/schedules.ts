@@ -1,5 +1,5 @@
 // The schedules: how the index space [0, n) is split among workers. The claim rules
-// themselves run inside WebAssembly (assembly/schedule.ts); this file holds what the host
+// themselves run inside WebAssembly (assembly/runtime/schedule.ts); this file holds what the host
 // needs: the names, the state each schedule starts from, and the defaults.
 import type { ControlBlock } from '../memory/control-block.js';
 

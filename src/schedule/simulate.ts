@@ -49,7 +49,7 @@ const simulators: Record<Schedule, Simulator> = {
     return claimInOrder(costs, workers, (remaining) => Math.max(chunk, Math.ceil(remaining / workers)));
   },
   // Each worker eats its static block from the front, `chunk` at a time; a worker whose block
-  // is empty takes the back half of the largest remaining range, as assembly/schedule.ts does.
+  // is empty takes the back half of the largest remaining range, as assembly/runtime/schedule.ts does.
   stealing(costs, workers, chunk) {
     const ranges = Array.from({ length: workers }, (_, rank) => staticBlock(costs.length, workers, rank));
     const busy = new Array<number>(workers).fill(0);
