@@ -150,6 +150,12 @@ export const BAD_INPUTS: BadInput[] = [
     [1, TypeError],
     [null, TypeError],
   ]),
+  ...rows('mandelbrot', 'options.out', [
+    [new Float64Array(15), TypeError],
+    [new Uint32Array(14), RangeError],
+    [Array.from({ length: 15 }, () => 0), TypeError],
+    [null, TypeError],
+  ]),
   { op: 'mandelbrot', path: 'options.colour', value: 'red', kind: TypeError },
 
   // pool.matmul(a, b, options)
@@ -220,6 +226,13 @@ export const BAD_INPUTS: BadInput[] = [
     'options',
     NOT_AN_OBJECT.filter(([value]) => value !== undefined),
   ),
+  ...rows('matmul', 'options.out', [
+    [new Float32Array(4), TypeError],
+    [new Float64Array(3), RangeError],
+    [new Float64Array(5), RangeError],
+    ['c', TypeError],
+    [null, TypeError],
+  ]),
 
   // pool.wordCount(input, options)
   ...rows('wordCount', 'input', [
@@ -370,7 +383,7 @@ describe('bad input', () => {
       'createPool options.workers',
       'createPool options.maxMemory',
       'mandelbrot options',
-      ...['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel'].map(
+      ...['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter', 'kernel', 'out'].map(
         (key) => `mandelbrot options.${key}`,
       ),
       'matmul a',
@@ -382,6 +395,7 @@ describe('bad input', () => {
       'matmul b.cols',
       'matmul b.data',
       'matmul options',
+      'matmul options.out',
       'wordCount input',
       'wordCount input[1]',
       'wordCount input.files[0]',

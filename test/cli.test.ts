@@ -77,6 +77,34 @@ describe('parwasm', () => {
     expect(stdout).toContain('busy ms');
   });
 
+  it('mandelbrot renders any region at any width and height: --center and --span', () => {
+    const out = join(work, 'valley.png');
+    const args = ['--width', '40', '--height', '24', '--center', '-0.75,0.1', '--span', '0.05', '--max-iter', '80'];
+    const { status, stdout } = run('mandelbrot', ...args, '--out', out, '--json');
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout) as Record<string, number>;
+    expect(report).toMatchObject({ width: 40, height: 24, maxIter: 80, stats: { n: 24 } });
+    // The height's span is the width's × 24 / 40 = 0.03.
+    const expected = { xmin: -0.775, xmax: -0.725, ymin: 0.085, ymax: 0.115 };
+    for (const [key, value] of Object.entries(expected)) expect(report[key]).toBeCloseTo(value, 12);
+    expect(decode(readFileSync(out))).toMatchObject({ width: 40, height: 24 });
+  });
+
+  it('mandelbrot takes a region as --view xmin,xmax,ymin,ymax and names it in the summary', () => {
+    const { status, stdout } = run('mandelbrot', '--width', '30', '--height', '12', '--view', '-1.5,0.5,-0.4,0.4');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^mandelbrot 30×12 \(\[-1\.5, 0\.5\] × \[-0\.4, 0\.4\], maxIter 1000\): /);
+    const json = run('mandelbrot', '--size', '16', '--view', '-1.5,0.5,-0.4,0.4', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      width: 16,
+      height: 16,
+      xmin: -1.5,
+      xmax: 0.5,
+      ymin: -0.4,
+      ymax: 0.4,
+    });
+  });
+
   it('bench runs a suite with the given worker counts', () => {
     const { status, stdout } = run('bench', 'startup', '--workers', '1', '--time', '50');
     expect(status).toBe(0);
@@ -98,7 +126,12 @@ describe('parwasm', () => {
     const { status, stdout } = run('wordcount', '--top', '2', '--json', dir);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as { top: [string, number][] };
-    expect(report).toMatchObject({ files: 2, totalWords: 6, distinct: 3 });
+    expect(report).toMatchObject({
+      files: 2,
+      totalWords: 6,
+      distinct: 3,
+      bytes: Buffer.byteLength('Hello hello WORLD') + Buffer.byteLength('world, σίσυφος ΣΊΣΥΦΟΣ'),
+    });
     expect(report.top).toEqual([
       ['hello', 2],
       ['world', 2],
@@ -140,7 +173,31 @@ describe('parwasm', () => {
     [['hello', '--wokers', '2'], /^parwasm: Unknown option '--wokers'/],
     [['mandelbrot', '--size', '0'], /^parwasm: --size must be a positive integer/],
     [['mandelbrot', '--size', '8', '--schedule', 'fastest'], /^parwasm: --schedule must be one of 'static'/],
-    [['mandelbrot', '--view', 'moon'], /^parwasm: --view must be full or seahorse/],
+    [['mandelbrot', '--view', 'moon'], /^parwasm: --view must be full, seahorse or xmin,xmax,ymin,ymax/],
+    [
+      ['mandelbrot', '--view', '1,2,3'],
+      /^parwasm: --view must be full, seahorse or xmin,xmax,ymin,ymax .* \(got '1,2,3'\)$/,
+    ],
+    [
+      ['mandelbrot', '--view', '1,0,0,1'],
+      /^parwasm: --view must be .* with xmin < xmax and ymin < ymax \(got '1,0,0,1'\)$/,
+    ],
+    [['mandelbrot', '--view', '0,1,,1'], /^parwasm: --view must be/],
+    [['mandelbrot', '--width', '0'], /^parwasm: --width must be a positive integer \(got '0'\)$/],
+    [
+      ['mandelbrot', '--width', '1600', '--height', '900', '--max-memory', '4M'],
+      /^parwasm: --width 1600 --height 900: the image needs 5\.5 MiB, more than --max-memory \(4 MiB\)/,
+    ],
+    [['mandelbrot', '--height', '9.5'], /^parwasm: --height must be a positive integer \(got '9.5'\)$/],
+    [['mandelbrot', '--center', '0,0'], /^parwasm: --center needs --span W$/],
+    [['mandelbrot', '--span', '2'], /^parwasm: --span needs --center re,im$/],
+    [['mandelbrot', '--center', 'a,b', '--span', '1'], /^parwasm: --center must be two numbers re,im \(got 'a,b'\)$/],
+    [['mandelbrot', '--center', '0,0', '--span', '0'], /^parwasm: --span must be a positive number \(got '0'\)$/],
+    [['mandelbrot', '--center', '0,0', '--span', '-1'], /^parwasm: --span must be a positive number/],
+    [
+      ['mandelbrot', '--view', 'full', '--center', '0,0', '--span', '1'],
+      /^parwasm: --view cannot be combined with --center/,
+    ],
     [['matmul', '--dtype', 'f16'], /^parwasm: --dtype must be f64 or f32/],
     [['wordcount'], /^parwasm: wordcount needs at least one file or directory$/],
     [['wordcount', '/no/such/file'], /^parwasm: cannot read '\/no\/such\/file': ENOENT$/],

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, KernelError, SCHEDULES, ValidationError, type KernelLibrary, type Pool } from 'parwasm';
 import { parallelFor, terminateWorker, validateRunOptionsBag, withTurn } from 'parwasm/internal';
 import { readModuleInfo } from '../src/engine/wasm-binary.js';
-import { Regions } from '../src/engine/regions.js';
+import { Regions } from '../src/memory/regions.js';
 
 // Kernels that write through byte offsets, with an i64 and an f32 argument, one that writes
 // at absolute addresses from 0, and one that traps where it is told to.

@@ -134,7 +134,16 @@ describe('wordCount', () => {
     for (const schedule of SCHEDULES) {
       const result = await pools[2]!.wordCount({ files }, { schedule });
       expectSameCounts(result.counts, reference(decoded));
+      expect(result.bytes).toBe(contents.reduce((sum, bytes) => sum + bytes.length, 0));
     }
+  });
+
+  it('reports the bytes of UTF-8 text it counted (what the CLI divides by for MB/s)', async () => {
+    const documents = ['héllo wörld', '', 'σίσυφος 𝒳 x', 'a'];
+    const encoded = documents.map((document) => new TextEncoder().encode(document).length);
+    expect(encoded).toEqual([13, 0, 21, 1]);
+    expect((await pools[1]!.wordCount(documents)).bytes).toBe(35);
+    expect((await pools[1]!.wordCount([])).bytes).toBe(0);
   });
 
   it.each([

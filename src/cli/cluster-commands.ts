@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats } from '../cluster/stats.js';
 import type { ClusterCommand } from './cluster-flag.js';
-import { VIEWS } from './mandelbrot.js';
+import { NAMED_VIEWS as VIEWS } from './view.js';
 import { randomMatrix } from './matmul.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 

@@ -4,51 +4,51 @@ import { mandelbrotPng } from '../report/png.js';
 import { tooLarge } from './memory-flag.js';
 import { fileError, openOut } from './out-file.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
-import { parseCommand, positiveInteger, UsageError } from './usage.js';
+import { parseCommand } from './usage.js';
+import { picture } from './view.js';
 
-const HELP = `usage: parwasm mandelbrot [--size N] [--max-iter N] [--view full|seahorse] [--kernel simd|scalar]
-                          [--out FILE.png] [run flags]
+const HELP = `usage: parwasm mandelbrot [--size N | --width N --height N] [--view V | --center RE,IM --span W]
+                          [--max-iter N] [--kernel simd|scalar] [--out FILE.png] [run flags]
 
-Computes the Mandelbrot escape counts of a view, one row per index, and prints how the
-workers shared the rows.
+Computes the Mandelbrot escape counts of a region of the complex plane, one row per index,
+and prints how the workers shared the rows.
 
-  --size N        width and height in pixels (default: 1024)
-  --max-iter N    iteration limit (default: 1000 for the full view, 5000 for seahorse)
-  --view V        full: [-2, 0.5] × [-1.25, 1.25]; seahorse: 1e-5 wide at -0.743643887+0.131825904i
+  --size N        width and height in pixels, for a square picture (default: 1024)
+  --width N       width in pixels (default: --size)
+  --height N      height in pixels (default: --size)
+  --view V        full: [-2, 0.5] × [-1.25, 1.25]; seahorse: 1e-5 wide at -0.743643887+0.131825904i;
+                  or any region as xmin,xmax,ymin,ymax (default: full)
+  --center RE,IM  the centre of the region, with --span instead of --view
+  --span W        the width of the region on the real axis; its height is W × height / width
+                  (square pixels)
+  --max-iter N    iteration limit (default: 1000, and 5000 for seahorse)
   --kernel K      simd or scalar (default: simd)
   --out FILE      write the image as a colour PNG
-${RUN_FLAGS_HELP}`;
 
-export const VIEWS = {
-  full: { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
-  seahorse: {
-    xmin: -0.743643887 - 5e-6,
-    xmax: -0.743643887 + 5e-6,
-    ymin: 0.131825904 - 5e-6,
-    ymax: 0.131825904 + 5e-6,
-    maxIter: 5000,
-  },
-};
+Example: a 1600×900 picture of the valley between the main cardioid and the period-2 bulb:
+  parwasm mandelbrot --width 1600 --height 900 --center -0.75,0.1 --span 0.05 --out valley.png
+${RUN_FLAGS_HELP}`;
 
 export async function runMandelbrot(args: string[]): Promise<void> {
   const flags = parseCommand(args, {
     ...RUN_FLAGS,
     size: { type: 'string' },
-    'max-iter': { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
     view: { type: 'string' },
+    center: { type: 'string' },
+    span: { type: 'string' },
+    'max-iter': { type: 'string' },
     kernel: { type: 'string' },
     out: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
-  const viewName = flags.view ?? 'full';
-  if (viewName !== 'full' && viewName !== 'seahorse')
-    throw new UsageError(`--view must be full or seahorse (got '${viewName}')`);
-  const size = positiveInteger(flags.size, 'size') ?? 1024;
-  const view = { ...VIEWS[viewName], width: size, height: size };
-  const maxIter = positiveInteger(flags['max-iter'], 'max-iter') ?? view.maxIter;
+  const { label, ...view } = picture(flags);
+  const { width, height, maxIter } = view;
   const options = poolOptions(flags);
-  const bytes = size * size * 4; // one u32 escape count per pixel
-  if (bytes > options.maxMemory) throw tooLarge(`--size ${size}: the image needs`, bytes, options.maxMemory);
+  const bytes = width * height * 4; // one u32 escape count per pixel
+  if (bytes > options.maxMemory)
+    throw tooLarge(`${sizeFlags(flags, width, height)}: the image needs`, bytes, options.maxMemory);
   const run = runOptions(flags);
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using pool = await createPool(options);
@@ -56,7 +56,6 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   const result = await pool
     .mandelbrot({
       ...view,
-      maxIter,
       ...run,
       kernel: flags.kernel as 'simd' | 'scalar' | undefined,
       onProgress: (done, total) => bar.update(done, total),
@@ -67,16 +66,21 @@ export async function runMandelbrot(args: string[]): Promise<void> {
       .writeFile(mandelbrotPng(result, maxIter))
       .catch((error: unknown) => Promise.reject(fileError(flags.out!, error)));
   if (flags.json) {
+    const { xmin, xmax, ymin, ymax } = view;
     console.log(
-      JSON.stringify(
-        { width: result.width, height: result.height, maxIter, stats: result.stats, out: flags.out },
-        null,
-        2,
-      ),
+      JSON.stringify({ width, height, xmin, xmax, ymin, ymax, maxIter, stats: result.stats, out: flags.out }, null, 2),
     );
     return;
   }
-  console.log(`mandelbrot ${size}² (${viewName} view, maxIter ${maxIter}): ${summary(result.stats)}`);
+  const pixels = width === height ? `${width}²` : `${width}×${height}`;
+  console.log(`mandelbrot ${pixels} (${label}, maxIter ${maxIter}): ${summary(result.stats)}`);
   console.table(workerRows(result.stats));
   if (flags.out) console.log(`image: ${flags.out}`);
+}
+
+/** The flags that set the picture's size, as the user gave them (--size by default). */
+function sizeFlags(flags: { width?: string; height?: string }, width: number, height: number): string {
+  return flags.width === undefined && flags.height === undefined
+    ? `--size ${width}`
+    : `--width ${width} --height ${height}`;
 }

@@ -19,7 +19,6 @@ import { measure } from './measure.js';
 import { MEMORY_FLAG_HELP } from './memory-flag.js';
 import { makeOutDir } from './out-file.js';
 import { poolOptions } from './run-flags.js';
-import { totalBytes } from './wordcount.js';
 import { parseCommand } from './usage.js';
 
 const HELP = `usage: parwasm tour [--workers N] [--max-memory B] [--out DIR]
@@ -103,7 +102,7 @@ export async function runTour(args: string[]): Promise<void> {
   const start = performance.now();
   const counted = await pool.wordCount({ files });
   const ours = performance.now() - start;
-  const megabytes = (await totalBytes(files)) / 1e6;
+  const megabytes = counted.bytes / 1e6;
   note(
     'wordcount',
     `${files.length} files of ${source}, ${megabytes.toFixed(1)} MB`,

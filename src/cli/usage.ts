@@ -23,11 +23,29 @@ export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
 export function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = false) {
   try {
-    const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals });
+    const parsed = parseArgs({
+      args: joinNegativeValues(args, options),
+      options,
+      strict: true,
+      allowPositionals: positionals,
+    });
     return positionals ? parsed : parsed.values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
+}
+
+/** `--flag -0.75,0.1` as `--flag=-0.75,0.1`: parseArgs takes a value that starts with a dash for
+ * an option and refuses it as ambiguous, but a region's coordinates are often negative. */
+function joinNegativeValues(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [arg, next] = [args[i]!, args[i + 1]];
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) joined.push(`${arg}=${args[++i]}`);
+    else joined.push(arg);
+  }
+  return joined;
 }
 
 /** A flag's value as a positive integer, or a UsageError naming the flag. */

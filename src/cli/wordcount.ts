@@ -38,12 +38,13 @@ export async function runWordCount(args: string[]): Promise<void> {
     .wordCount({ files }, { ...run, onProgress: (done, total) => bar.update(done, total) })
     .finally(() => bar.stop());
   const ms = performance.now() - start;
+  const counted = result.bytes; // the bytes the workers read, for the MB/s line
   if (flags.json) {
     console.log(
       JSON.stringify(
         {
           files: files.length,
-          bytes,
+          bytes: counted,
           ms,
           totalWords: result.totalWords,
           distinct: result.counts.size,
@@ -57,8 +58,8 @@ export async function runWordCount(args: string[]): Promise<void> {
     return;
   }
   console.log(
-    `${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
-      `${ms.toFixed(0)} ms (${(bytes / 1e3 / ms).toFixed(1)} MB/s)`,
+    `${files.length} files, ${(counted / 1e6).toFixed(1)} MB: ${result.totalWords} words, ${result.counts.size} distinct, ` +
+      `${ms.toFixed(0)} ms (${(counted / 1e3 / ms).toFixed(1)} MB/s)`,
   );
   console.log(`  map step: ${summary(result.stats)}`);
   console.table(result.top(top).map(([word, count]) => ({ word, count })));

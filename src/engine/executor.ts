@@ -40,6 +40,10 @@ export interface OperationLimits {
   readonly capacity: number;
   /** The runtime's layout: parwasm's own kernel ids and the constants they decide. */
   readonly layout: Layout;
+  /** Where an array the caller passed lives: its byte offset when it is a live array of the
+   * executor's memory (`pool.alloc`), undefined for an ordinary array that must be copied;
+   * a ValidationError naming `path` for a freed array or one of another memory of parwasm's. */
+  locate(array: ArrayBufferView, path: string): number | undefined;
 }
 
 /** Validates synchronously (so bad input is refused before anything is queued), then queues

@@ -4,10 +4,11 @@
 import { PoolClosedError, rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
 import type { LibraryMessage } from '../engine/library-message.js';
-import { booleanArg, integerIn } from '../validate.js';
-import { TYPED_ARRAYS, type ArrayOwner } from './arguments.js';
+import { booleanArg } from '../validate.js';
+import { Allocations } from './allocations.js';
+import type { ArrayOwner } from './arguments.js';
 import type { Kernel, KernelArray, KernelArrayConstructor, KernelLibrary, KernelOptions } from './types.js';
-import { Regions } from './regions.js';
+import type { Regions } from '../memory/regions.js';
 import type { ValueType } from './wasm-binary.js';
 
 /** What a library needs of the pool it is loaded on. */
@@ -41,24 +42,19 @@ export class LibraryKernel implements Kernel {
 
 export class Library implements KernelLibrary, ArrayOwner {
   #unloaded = false;
-  /** Allocations: offset -> bytes. */
-  readonly #arrays = new Map<number, number>();
-  /** The arrays alloc handed out and free has not taken back: a freed array stays freed even
-   * when a later allocation reuses its bytes. */
-  readonly #handedOut = new WeakSet<ArrayBufferView>();
-  readonly #freed = new WeakSet<ArrayBufferView>();
-  /** Every buffer an array of this library was made on (one per growth). */
-  readonly #buffers = new WeakSet<ArrayBufferLike>();
+  readonly #arrays: Allocations;
 
   constructor(
     readonly host: LibraryHost,
     readonly id: number,
     readonly memory: WebAssembly.Memory,
-    readonly regions: Regions,
+    regions: Regions,
     readonly kernels: ReadonlyMap<string, ExportedKernel>,
     /** Every worker's message, kept for replacement workers. */
     readonly message: (rank: number) => LibraryMessage,
-  ) {}
+  ) {
+    this.#arrays = new Allocations(memory, regions, "this library's");
+  }
 
   get unloaded(): boolean {
     return this.#unloaded;
@@ -66,34 +62,12 @@ export class Library implements KernelLibrary, ArrayOwner {
 
   alloc<T extends KernelArray>(type: KernelArrayConstructor<T>, length: number): T {
     this.#checkLoaded('lib');
-    if (!(TYPED_ARRAYS as readonly unknown[]).includes(type))
-      throw typeError('type', 'a typed array constructor (Float64Array, Int32Array, ...)', type);
-    integerIn(length, 'length', 0, Number.MAX_SAFE_INTEGER);
-    const bytes = length * type.BYTES_PER_ELEMENT;
-    const offset = this.regions.alloc(bytes);
-    if (offset === undefined) {
-      throw rangeError(
-        'length',
-        `small enough for the library's maxMemory (${this.regions.available} bytes free)`,
-        `${length} elements (${bytes} bytes)`,
-      );
-    }
-    new Uint8Array(this.memory.buffer, offset, bytes).fill(0); // a region freed earlier keeps its old bytes
-    const array = new type(this.memory.buffer, offset, length);
-    this.#arrays.set(offset, bytes);
-    this.#buffers.add(this.memory.buffer);
-    this.#handedOut.add(array);
-    return array;
+    return this.#arrays.alloc(type, length);
   }
 
   free(array: KernelArray): void {
     this.#checkLoaded('lib');
-    if (!ArrayBuffer.isView(array) || !this.#handedOut.has(array))
-      throw typeError('array', 'an array from alloc of this library, not freed yet', array);
-    this.#handedOut.delete(array);
-    this.#freed.add(array);
-    this.#arrays.delete(array.byteOffset);
-    this.regions.free(array.byteOffset);
+    this.#arrays.free(array, 'an array from alloc of this library, not freed yet');
   }
 
   kernel(name: string, options?: KernelOptions): LibraryKernel {
@@ -135,18 +109,7 @@ export class Library implements KernelLibrary, ArrayOwner {
 
   /** The byte offset of an array inside one of this library's live allocations. */
   offsetOf(array: ArrayBufferView, path: string): number {
-    if (!this.#isOurs(array)) throw typeError(path, "a typed array of this library's memory (from lib.alloc)", array);
-    if (this.#freed.has(array)) throw rangeError(path, 'an array of this library that is not freed', 'a freed array');
-    const start = array.byteOffset;
-    const end = start + array.byteLength;
-    for (const [offset, bytes] of this.#arrays) {
-      if (start >= offset && end <= offset + Math.max(bytes, 1)) return start;
-    }
-    throw rangeError(path, 'inside an allocation of this library that is not freed', `bytes ${start} to ${end}`);
-  }
-
-  #isOurs(array: ArrayBufferView): boolean {
-    return this.#buffers.has(array.buffer) || array.buffer === this.memory.buffer;
+    return this.#arrays.offsetOf(array, path);
   }
 
   #checkLoaded(path: string): void {

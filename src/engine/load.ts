@@ -8,7 +8,7 @@ import { integerIn, knownKeys, optionsObject } from '../validate.js';
 import { wasmAdapter } from './adapter.js';
 import { Library, type ExportedKernel, type LibraryHost } from './library.js';
 import type { LoadOptions } from './types.js';
-import { Regions } from './regions.js';
+import { Regions } from '../memory/regions.js';
 import { resolveSource } from './source.js';
 import { probeModuleInfo } from './probe.js';
 import { readModuleInfo, type ModuleInfo, type ValueType } from './wasm-binary.js';

@@ -13,6 +13,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
+import { deliver, place, type ArrayLocator } from './placed.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
 
 /** A view of the complex plane, sampled on a width × height grid; row 0 is at `ymax`. */
@@ -35,6 +36,10 @@ export interface MandelbrotOptions extends MandelbrotView, RunOptions {
   /** `simd` (f64x2, eight pixels in flight) or `scalar`. Both give the same integers.
    * @default 'simd' */
   kernel?: 'simd' | 'scalar';
+  /** Where the image goes: a `Uint32Array` of `width × height`, which becomes the result's
+   * `data`. One from `pool.alloc` is written in place, with no copy; an ordinary one gets the
+   * image copied into it. Default: a new ordinary array. */
+  out?: Uint32Array;
 }
 
 export interface MandelbrotResult {
@@ -46,16 +51,21 @@ export interface MandelbrotResult {
 }
 
 export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter'] as const;
-const OPTION_NAMES = [...VIEW_NAMES, 'kernel', ...RUN_OPTION_NAMES];
+const OPTION_NAMES = [...VIEW_NAMES, 'kernel', 'out', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 
 export interface ValidatedMandelbrot extends MandelbrotView {
   kernel: 'simd' | 'scalar';
+  /** `options.out`, and what locates it again when the call runs (absent in a cluster). */
+  out?: { array: Uint32Array; limits: ArrayLocator };
   run: ValidatedRunOptions;
 }
 
-/** A cluster client checks views with no pool of its own: no layout, and no trace buffer. */
-type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> & Partial<Pick<OperationLimits, 'layout'>>;
+/** A cluster client checks views with no pool of its own: no layout, no trace buffer, and no
+ * pool memory for arrays to live in. */
+type MandelbrotLimits = Pick<OperationLimits, 'poolSize' | 'capacity'> &
+  Partial<Pick<OperationLimits, 'layout'>> &
+  ArrayLocator;
 
 export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): ValidatedMandelbrot {
   if (value === undefined)
@@ -64,9 +74,11 @@ export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): Va
   knownKeys(options, 'options', OPTION_NAMES);
   const view = validateView(options, 'options');
   const { width, height } = view;
-  // The image, and with `trace` a record per row at most.
+  const out =
+    options.out === undefined ? undefined : place(limits, outArray(options.out, width * height), 'options.out');
+  // The image, unless it is written in place, and with `trace` a record per row at most.
   const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
-  const bytes = width * height * 4 + (options.trace === true ? traceBytes : 0);
+  const bytes = (out?.at === undefined ? width * height * 4 : 0) + (options.trace === true ? traceBytes : 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'options.width',
@@ -78,8 +90,16 @@ export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): Va
     ...view,
     kernel:
       options.kernel === undefined ? 'simd' : oneOf(options.kernel, 'options.kernel', ['simd', 'scalar'] as const),
+    ...(out && { out: { array: out.array, limits } }),
     run: validateRunOptions(options, 'options', limits.poolSize, 'dynamic'),
   };
+}
+
+function outArray(value: unknown, pixels: number): Uint32Array {
+  if (!(value instanceof Uint32Array)) throw typeError('options.out', 'a Uint32Array', value);
+  if (value.length !== pixels)
+    throw rangeError('options.out', `of length options.width × options.height = ${pixels}`, `length ${value.length}`);
+  return value;
 }
 
 /** Checks the view fields of `options` (named `${argument}.width`, …); the caller checks
@@ -119,7 +139,9 @@ export async function mandelbrotRows(
   const { width } = view;
   const height = hi - lo;
   const pixels = width * height;
-  const out = arena.alloc(pixels * 4);
+  // Located again: an array freed since the call was made is refused before any work.
+  const out = view.out && place(view.out.limits, view.out.array, 'options.out');
+  const image = out?.at ?? arena.alloc(pixels * 4);
   const kernel =
     view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
   const dx = (view.xmax - view.xmin) / width;
@@ -131,12 +153,12 @@ export async function mandelbrotRows(
       kernel,
       lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      // The kernel writes row py at out + py × width × 4, so the band's first row lands at
-      // `out`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
-      i32: { MANDELBROT_OUT: out - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
+      // The kernel writes row py at image + py × width × 4, so the band's first row lands at
+      // `image`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      i32: { MANDELBROT_OUT: image - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
       f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
     },
     run,
   );
-  return { width, height, data: SharedArena.copyOut(arena.u32(out, pixels)), stats };
+  return { width, height, data: deliver(arena.u32(image, pixels), out), stats };
 }

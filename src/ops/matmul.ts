@@ -17,9 +17,11 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
+import { deliver, overlaps, place, type Placed } from './placed.js';
 import { booleanArg, integerIn, knownKeys, optionsObject } from '../validate.js';
 
-/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. A `data` from
+ * `pool.alloc` is read in place; an ordinary one is copied into the pool's memory. */
 export interface Matrix<D extends Float64Array | Float32Array = Float64Array | Float32Array> {
   rows: number;
   cols: number;
@@ -36,12 +38,17 @@ export interface MatmulResult<D extends Float64Array | Float32Array = Float64Arr
   fma: boolean;
 }
 
-export interface MatmulOptions extends RunOptions {
+export interface MatmulOptions<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends RunOptions {
   /** Fused multiply-add kernels (relaxed SIMD's madd) where the runtime validates them;
    * elsewhere the unfused kernels run and `result.fma` is false. Fused results differ from
    * unfused ones in the last bits (still the same for every schedule and worker count).
    * Default: false. */
   fma?: boolean;
+  /** Where C goes: an array of the inputs' type and length `a.rows × b.cols`, which becomes
+   * the result's `data`. One from `pool.alloc` is written in place, with no copy; an ordinary
+   * one gets C copied into it. It must not overlap `a.data` or `b.data`. Default: a new
+   * ordinary array. */
+  out?: D;
 }
 
 export const THIN = 16; // below this in m, n or k, packing does not pay for itself
@@ -55,25 +62,31 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 // (k × NC elements where one tile column is more), and each panel costs two dispatches.
 const PANEL_BYTES = 4 * 2 ** 20;
 
+type Data = Float64Array | Float32Array;
+
 interface ValidatedMatmul {
   a: Matrix;
   b: Matrix;
+  out: Data | undefined;
   bytesPerElement: 4 | 8;
   fma: boolean;
   run: ValidatedRunOptions;
+  limits: OperationLimits;
 }
 
 function validateMatmul(a: unknown, b: unknown, options: unknown, limits: OperationLimits): ValidatedMatmul {
   const { left, right } = validateOperands(a, b);
   const bag = optionsObject(options, 'options');
-  knownKeys(bag, 'options', [...RUN_OPTION_NAMES, 'fma']);
+  knownKeys(bag, 'options', [...RUN_OPTION_NAMES, 'fma', 'out']);
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
   const fma = bag.fma === undefined ? false : booleanArg(bag.fma, 'options.fma');
+  const out = bag.out === undefined ? undefined : outArray(bag.out, left, right);
+  const placed = locateArrays(left.data, right.data, out, limits);
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout).reduce(
-    (sum, size) => sum + size,
-    0,
-  );
+  // A, B and C take room in the arena only where they are copied.
+  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout)
+    .filter((_, i) => placed[i]?.at === undefined)
+    .reduce((sum, size) => sum + size, 0);
   if (bytes > limits.capacity) {
     throw rangeError(
       'a',
@@ -81,7 +94,33 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
       `a product needing ${bytes} bytes`,
     );
   }
-  return { a: left, b: right, bytesPerElement, fma, run };
+  return { a: left, b: right, out, bytesPerElement, fma, run, limits };
+}
+
+function outArray(value: unknown, a: Matrix, b: Matrix): Data {
+  const type = a.data.constructor as typeof Float64Array | typeof Float32Array;
+  if (!(value instanceof type)) throw typeError('options.out', `a ${type.name}, the type of a.data`, value);
+  if (value.length !== a.rows * b.cols) {
+    throw rangeError('options.out', `of length a.rows × b.cols = ${a.rows * b.cols}`, `length ${value.length}`);
+  }
+  return value;
+}
+
+/** Where A, B and C live; an `out` in the pool's memory may not overlap an input there, which
+ * the kernels would read after writing. Called when the call is made and again when it runs:
+ * an array freed meanwhile is refused before any work. */
+function locateArrays(
+  a: Data,
+  b: Data,
+  out: Data | undefined,
+  limits: OperationLimits,
+): [Placed<Data>, Placed<Data>, Placed<Data> | undefined] {
+  const inputs = [place(limits, a, 'a.data'), place(limits, b, 'b.data')] as const;
+  const c = out === undefined ? undefined : place(limits, out, 'options.out');
+  const overlapped = c && inputs.find((input) => overlaps(c, input));
+  if (overlapped)
+    throw rangeError('options.out', `an array that does not overlap ${overlapped.path}`, 'an overlapping array');
+  return [...inputs, c];
 }
 
 /** Checks the two matrices of a product: shapes, lengths, one dtype. */
@@ -162,7 +201,7 @@ export function matmul<D extends Float64Array | Float32Array>(
   executor: Executor,
   a: Matrix<D>,
   b: Matrix<D>,
-  options?: MatmulOptions,
+  options?: MatmulOptions<D>,
 ): Promise<MatmulResult<D>> {
   return operation(
     executor,
@@ -171,7 +210,10 @@ export function matmul<D extends Float64Array | Float32Array>(
   );
 }
 
-async function runMatmul(turn: Turn, { a, b, bytesPerElement, fma, run }: ValidatedMatmul): Promise<MatmulResult> {
+async function runMatmul(
+  turn: Turn,
+  { a, b, out: requested, bytesPerElement, fma, run, limits }: ValidatedMatmul,
+): Promise<MatmulResult> {
   const {
     arena,
     control: { layout },
@@ -185,11 +227,19 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, fma, run }: Valida
     run.workers,
     layout,
   );
-  const regions = [aBytes, bBytes, cBytes, packedBytes, scratchBytes].map((bytes) => arena.alloc(bytes!));
-  const [aAt, bAt, cAt, packedAt, scratchAt] = regions as [number, number, number, number, number];
+  const [aIn, bIn, out] = locateArrays(a.data, b.data, requested, limits);
   const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
-  view(aAt, m * k).set(a.data);
-  view(bAt, k * n).set(b.data);
+  // An input from pool.alloc is read where it is; an ordinary one is copied in.
+  const copyIn = ({ array, at }: Placed<Data>, bytes: number): number => {
+    if (at !== undefined) return at;
+    const offset = arena.alloc(bytes);
+    view(offset, array.length).set(array);
+    return offset;
+  };
+  const aAt = copyIn(aIn, aBytes!);
+  const bAt = copyIn(bIn, bBytes!);
+  const cAt = out?.at ?? arena.alloc(cBytes!);
+  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((bytes) => arena.alloc(bytes)) as [number, number];
   const f64 = bytesPerElement === 8;
   const fused = fma && layout.MATMUL_FMA === 1;
   const args = {
@@ -203,11 +253,11 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, fma, run }: Valida
     MATMUL_K: k,
   };
 
-  // The result, in an ordinary array allocated now: its pages are fresh (the first write to
-  // each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so they are touched on this
-  // thread while the workers compute rather than after them.
-  const data = f64 ? new Float64Array(m * n) : new Float32Array(m * n);
-  const touchResult = () => touchPages(data);
+  // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
+  // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so they are
+  // touched on this thread while the workers compute rather than after them.
+  const data = out !== undefined ? undefined : f64 ? new Float64Array(m * n) : new Float32Array(m * n);
+  const touchResult = () => data && touchPages(data);
 
   let packStats: RunStats | undefined;
   let stats: RunStats;
@@ -228,8 +278,9 @@ async function runMatmul(turn: Turn, { a, b, bytesPerElement, fma, run }: Valida
   } else {
     [stats, packStats] = await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run, touchResult);
   }
-  data.set(view(cAt, m * n));
-  return { rows: m, cols: n, data, stats, packStats, fma: fused };
+  const c = view(cAt, m * n);
+  const result = data ? (data.set(c), data) : deliver(c, out);
+  return { rows: m, cols: n, data: result, stats, packStats, fma: fused };
 }
 
 /** The packed path: for each column panel of B, pack it (static, over its slivers), then

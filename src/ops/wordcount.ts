@@ -30,6 +30,8 @@ export interface WordCountResult {
   counts: Map<string, number>;
   /** Number of words, repeats included. */
   totalWords: number;
+  /** Bytes of UTF-8 text counted: the documents encoded, or the files as read. */
+  bytes: number;
   /** The `k` most frequent words, ties broken by the word in code-point order. */
   top(k: number): [word: string, count: number][];
   /** Telemetry of the map step (tokenising and counting). */
@@ -147,7 +149,15 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
     const reduced = await reduce(turn, args, entries, run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
     const counts = collect(turn, args, reduced, entries, run);
-    return { counts, totalWords, top: (k) => topWords(counts, k), stats, reduceStats: reduced.stats, readStats };
+    return {
+      counts,
+      totalWords,
+      bytes: total,
+      top: (k) => topWords(counts, k),
+      stats,
+      reduceStats: reduced.stats,
+      readStats,
+    };
   }
 }
 

@@ -1,11 +1,13 @@
 // The pool: worker threads that share one WebAssembly.Memory and run one operation at a
 // time, in the order the calls were made.
 import type { Worker } from 'node:worker_threads';
-import { AbortError, PoolClosedError, WorkerCrashError } from '../errors.js';
+import { AbortError, PoolClosedError, typeError, WorkerCrashError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
 import { readLayout } from '../memory/layout.js';
 import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../memory/module.js';
+import { Regions } from '../memory/regions.js';
+import { Allocations } from '../engine/allocations.js';
 import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
 import { hello, type HelloReply } from '../ops/hello.js';
 import { matmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
@@ -15,6 +17,8 @@ import { loadLibrary, type LoadContext } from '../engine/load.js';
 import type { Library } from '../engine/library.js';
 import type {
   Kernel,
+  KernelArray,
+  KernelArrayConstructor,
   KernelLibrary,
   LibrarySource,
   LoadOptions,
@@ -70,6 +74,8 @@ export class Pool implements Executor {
   readonly #kernels: KernelExports;
   readonly #control: ControlBlock;
   readonly #arena: SharedArena;
+  /** The arrays of pool.alloc, on the same regions of the memory as the arena's. */
+  readonly #arrays: Allocations;
   readonly #doorbell: Doorbell;
   readonly #workerEntry: URL;
   readonly #workers: (WorkerHandle | undefined)[];
@@ -96,7 +102,9 @@ export class Pool implements Executor {
     this.#kernels = parts.kernels;
     this.#workerEntry = parts.workerEntry;
     this.#control = new ControlBlock(parts.memory, parts.layout);
-    this.#arena = new SharedArena(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
+    const regions = new Regions(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
+    this.#arrays = new Allocations(parts.memory, regions, "the pool's");
+    this.#arena = new SharedArena(parts.memory, regions, () => this.#arrays.liveBytes);
     this.#doorbell = new Doorbell(this.#control);
     this.#workers = new Array<WorkerHandle | undefined>(size).fill(undefined);
     this.#host = this.#libraryHost();
@@ -130,7 +138,7 @@ export class Pool implements Executor {
   matmul<D extends Float64Array | Float32Array>(
     a: Matrix<D>,
     b: Matrix<D>,
-    options?: MatmulOptions,
+    options?: MatmulOptions<D>,
   ): Promise<MatmulResult<D>> {
     return matmul(this, a, b, options);
   }
@@ -139,6 +147,20 @@ export class Pool implements Executor {
    * workers cannot read rejects the call with a FileReadError. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
     return wordCount(this, input, options);
+  }
+
+  /** A typed array of `length` elements in the pool's shared memory, zero-filled, that
+   * operations read and write in place, with no copy: a matrix's `data` for `matmul`, and
+   * `options.out` of `matmul` and `mandelbrot`. Valid until `pool.free(array)`. */
+  alloc<T extends KernelArray>(type: KernelArrayConstructor<T>, length: number): T {
+    if (this.#closed) throw new PoolClosedError();
+    return this.#arrays.alloc(type, length);
+  }
+
+  /** Gives an array from `pool.alloc` back. Free it only once no call that uses it is
+   * pending; passing it to an operation afterwards is a ValidationError. */
+  free(array: KernelArray): void {
+    this.#arrays.free(array, 'an array from alloc of this pool, not freed yet');
   }
 
   /** Loads a kernel library on every worker: a wasm module that imports a shared
@@ -163,7 +185,28 @@ export class Pool implements Executor {
 
   /** @internal What operations check their input against. */
   get limits(): OperationLimits {
-    return { poolSize: this.size, capacity: this.#arena.capacity, layout: this.#control.layout };
+    return {
+      poolSize: this.size,
+      capacity: this.#arena.capacity,
+      layout: this.#control.layout,
+      locate: (array, path) => this.#locate(array, path),
+    };
+  }
+
+  /** An array's byte offset in the pool's memory if it is one of pool.alloc's, undefined if
+   * it is an ordinary array; a ValidationError for a freed one or one of another memory of
+   * parwasm's (a kernel library's, another pool's), which would be copied unnoticed. */
+  #locate(array: ArrayBufferView, path: string): number | undefined {
+    const owner = Allocations.ownerOf(array.buffer);
+    if (owner === undefined && array.buffer !== this.#memory.buffer) return undefined;
+    if (owner !== undefined && owner !== this.#arrays) {
+      throw typeError(
+        path,
+        "an ordinary typed array or one from this pool's alloc, not an array of a kernel library's or another pool's memory",
+        array,
+      );
+    }
+    return this.#arrays.offsetOf(array, path);
   }
 
   /** Rejects the calls still queued with PoolClosedError, lets the running one settle, then
@@ -194,11 +237,16 @@ export class Pool implements Executor {
       const call = {
         async start(turn: Turn): Promise<void> {
           signal?.removeEventListener('abort', abortWhileQueued);
+          let settle: () => void;
           try {
-            resolve(await task(turn));
+            const value = await task(turn);
+            settle = () => resolve(value);
           } catch (error) {
-            reject(error);
+            settle = () => reject(error);
           }
+          // Before the caller resumes: what it allocates next can reuse the operation's regions.
+          turn.arena.reset();
+          settle();
         },
         cancel(error: Error): void {
           signal?.removeEventListener('abort', abortWhileQueued);
@@ -236,7 +284,6 @@ export class Pool implements Executor {
   }
 
   async #runTurn(call: QueuedCall): Promise<void> {
-    this.#arena.reset();
     // Referenced workers keep the process alive while an operation runs, so that a
     // top-level `await pool.op()` cannot end with the event loop empty.
     this.#setRef(true);

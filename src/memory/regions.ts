@@ -1,8 +1,9 @@
-// The regions of a library's memory that `lib.alloc` hands out: first fit over a list of
-// free ranges, merged with their neighbours when freed, and the memory grown (up to the
-// library's maximum) when no free range is large enough. Every region starts on a 64-byte
+// The regions of a shared memory: what `lib.alloc` and `pool.alloc` hand out, and on the
+// pool's memory also each operation's scratch (memory/arena.ts). First fit over a list of
+// free ranges, merged with their neighbours when freed, and the memory grown (up to its
+// maximum) when no free range is large enough. Every region starts on a 64-byte
 // line, so no two regions share a cache line and any element type is aligned.
-import { PAGE_BYTES } from '../memory/module.js';
+import { PAGE_BYTES } from './module.js';
 import type { WasmMemory } from '../wasm-types.js';
 
 const ALIGN = 64;
@@ -17,7 +18,7 @@ export class Regions {
   constructor(
     readonly memory: WasmMemory,
     /** First byte regions may use: above everything the module owns. */
-    base: number,
+    readonly base: number,
     /** The memory's maximum size in bytes. */
     readonly limit: number,
   ) {
