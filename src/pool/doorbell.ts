@@ -55,10 +55,11 @@ export class Doorbell {
 }
 
 const SPIN_MS = 0.05;
-// waitAsync re-checks the counter at least this often. A notify should always wake it, but
-// one run of the bare doorbell experiment (bench/suites/completion.ts) never finished, cause
-// not found; with a bounded wait a lost wake-up would cost 20 ms, never a hang. It also lets
-// the waiter of a job abandoned after a crash see that it was cancelled and go away.
+// waitAsync re-checks the counter at least this often, so that a lost wake-up would cost
+// 20 ms, never a hang, and the waiter of a job abandoned after a crash sees that it was
+// cancelled and goes away. (The one stall of the bare doorbell experiment, and the pool's
+// rare hang, were not lost wake-ups: a late notify made a worker run a job twice and count
+// PENDING below 0; see nextJob in worker.ts.)
 const RECHECK_MS = 20;
 
 function spinUntilZero(words: Int32Array, index: number): boolean {

@@ -51,8 +51,7 @@ parentPort!.postMessage({ threadId, hostname: hostname() } satisfies ReadyMessag
 // one, and a blocked wait wakes within microseconds of the pool's notify. (Loading a
 // JavaScript library awaits its import, which runs the event loop for that while.)
 for (;;) {
-  Atomics.wait(control, word(layout.JOB_SEQ), seen);
-  seen = Atomics.load(control, word(layout.JOB_SEQ));
+  seen = nextJob(seen);
   const command = Atomics.load(control, word(layout.COMMAND));
   if (command === layout.COMMAND_STOP) break;
   if (command === layout.COMMAND_MESSAGE) await applyMessage();
@@ -60,6 +59,19 @@ for (;;) {
   if (Atomics.sub(control, word(layout.PENDING), 1) === 1) Atomics.notify(control, word(layout.PENDING));
   // Last: after a crash the pool takes this as "has left the job", PENDING included.
   Atomics.store(control, doneSeq, seen);
+}
+
+/** Waits until JOB_SEQ moves past `seen`, and returns it. A wake alone is not a new job: the
+ * pool bumps JOB_SEQ, then notifies, so a worker can see the bump, run that job, finish and
+ * park again before the notify of the same job arrives. Taking that late notify for a new
+ * job ran the job twice and counted PENDING down once too often (it went to -1, and the
+ * pool's next wait never ended: the rare hang of the pool). */
+function nextJob(seen: number): number {
+  for (;;) {
+    const current = Atomics.load(control, word(layout.JOB_SEQ));
+    if (current !== seen) return current;
+    Atomics.wait(control, word(layout.JOB_SEQ), seen);
+  }
 }
 
 /** Runs the job in the descriptor. A library kernel that traps or throws fails the job, not
