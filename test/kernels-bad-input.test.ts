@@ -7,13 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, SCHEDULES, ValidationError, type Pool } from 'parwasm';
-import {
-  kernelPool,
-  type Kernel,
-  type KernelErrorFields,
-  type KernelLibrary,
-  type KernelPool,
-} from './kernel-contract.js';
+import { kernelPool, type Kernel, type KernelErrorFields, type KernelLibrary } from './kernel-contract.js';
 import { BUILDS, buildKernel, maximumPages } from './kernel-modules.js';
 import { firstDifference, integrateReference } from './kernel-references.js';
 import { needs } from './os-package.js';
@@ -23,7 +17,7 @@ type ErrorClass = typeof TypeError | typeof RangeError;
 
 /** What the rows can refer to: libraries and arrays made when the tests start. */
 interface Context {
-  pool: Pool & KernelPool;
+  pool: Pool;
   /** The AssemblyScript example, loaded on `pool`. */
   lib: KernelLibrary;
   /** Another library on `pool` (the same module, its own memory). */

@@ -77,7 +77,7 @@ async function runCase(
 
 for (const workers of WORKER_COUNTS) {
   describe(`a pool of ${workers} worker${workers > 1 ? 's' : ''}`, () => {
-    let pool: Pool & KernelPool;
+    let pool: Pool;
     const libraries = new Map<Toolchain, KernelLibrary>();
     beforeAll(async () => {
       pool = kernelPool(await createPool({ workers }));
@@ -150,7 +150,7 @@ for (const workers of WORKER_COUNTS) {
 }
 
 describe('memory of a library', () => {
-  let pool: Pool & KernelPool;
+  let pool: Pool;
   beforeAll(async () => {
     pool = kernelPool(await createPool({ workers: 2 }));
   });
@@ -205,7 +205,7 @@ describe('memory of a library', () => {
 });
 
 describe('abort', () => {
-  let pool: Pool & KernelPool;
+  let pool: Pool;
   let library: KernelLibrary;
   beforeAll(async () => {
     pool = kernelPool(await createPool({ workers: 2 }));

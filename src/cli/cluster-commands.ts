@@ -7,7 +7,7 @@ import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats } from '../cluster/stats.js';
 import type { ClusterCommand } from './cluster-flag.js';
 import { NAMED_VIEWS as VIEWS } from './view.js';
-import { randomMatrix } from './matmul.js';
+import { productShape, randomMatrix } from './matmul.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
 const COMMON = {
@@ -122,11 +122,7 @@ async function matmul(args: string[]): Promise<void> {
     dtype: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
-  const n = positiveInteger(flags.n, 'n') ?? 1024;
-  const m = positiveInteger(flags.m, 'm') ?? n;
-  const k = positiveInteger(flags.k, 'k') ?? n;
-  const dtype = flags.dtype ?? 'f64';
-  if (dtype !== 'f64' && dtype !== 'f32') throw new UsageError(`--dtype must be f64 or f32 (got '${dtype}')`);
+  const { m, n, k, dtype } = productShape(flags);
   const [a, b] = [randomMatrix(m, k, dtype), randomMatrix(k, n, dtype)];
   await using cluster = await open(flags.cluster);
   const start = performance.now();

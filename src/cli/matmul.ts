@@ -28,11 +28,7 @@ export async function runMatmul(args: string[]): Promise<void> {
     repeat: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
-  const n = positiveInteger(flags.n, 'n') ?? 1024;
-  const m = positiveInteger(flags.m, 'm') ?? n;
-  const k = positiveInteger(flags.k, 'k') ?? n;
-  const dtype = flags.dtype ?? 'f64';
-  if (dtype !== 'f64' && dtype !== 'f32') throw new UsageError(`--dtype must be f64 or f32 (got '${dtype}')`);
+  const { m, n, k, dtype } = productShape(flags);
   const repeat = positiveInteger(flags.repeat, 'repeat') ?? 15;
   const options = poolOptions(flags);
   // A, B and C alone (the library adds its packing buffers): refused here, before building
@@ -86,6 +82,21 @@ export async function runMatmul(args: string[]): Promise<void> {
 }
 
 /** A rows × cols matrix of values drawn uniformly from [-1, 1). */
+/** --m, --n, --k and --dtype of a matmul command: n defaults to 1024, m and k to n. */
+export function productShape(flags: { m?: string; n?: string; k?: string; dtype?: string }): {
+  m: number;
+  n: number;
+  k: number;
+  dtype: 'f64' | 'f32';
+} {
+  const n = positiveInteger(flags.n, 'n') ?? 1024;
+  const m = positiveInteger(flags.m, 'm') ?? n;
+  const k = positiveInteger(flags.k, 'k') ?? n;
+  const dtype = flags.dtype ?? 'f64';
+  if (dtype !== 'f64' && dtype !== 'f32') throw new UsageError(`--dtype must be f64 or f32 (got '${dtype}')`);
+  return { m, n, k, dtype };
+}
+
 export function randomMatrix(rows: number, cols: number, dtype: 'f64' | 'f32') {
   const data = dtype === 'f64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
   for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
