@@ -3,7 +3,7 @@
 // one shared memory); a cluster of machines will be another. Operations (src/ops/) are free
 // functions over an Executor: they never know which one runs them.
 import type { Layout } from '../memory/layout.js';
-import type { BuiltinConstants } from '../ops/builtins.js';
+import type { BuiltinConstants } from '../ops/builtin-constants.js';
 import type { RunContext } from '../schedule/parallel-for.js';
 import type {
   Kernel,

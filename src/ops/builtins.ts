@@ -10,24 +10,8 @@ import type { ArgumentSlot } from '../engine/arguments.js';
 import { registerBuiltins, type LoadContext } from '../engine/load.js';
 import type { Library, LibraryKernel } from '../engine/library.js';
 import { builtinsModule, readConstants } from '../memory/module.js';
-
-const CONSTANTS = [
-  'ZERO_BLOCK',
-  'WORDCOUNT_INITIAL_CAPACITY',
-  'WORDCOUNT_ENTRY_BYTES',
-  'WORDCOUNT_STATE_BYTES',
-  'MATMUL_NR_BYTES',
-  'MATMUL_MR',
-  'MATMUL_KC',
-  'MATMUL_MC',
-  'MATMUL_NC',
-  'MATMUL_FMA',
-  'MATMUL_COLUMN_BLOCK',
-] as const;
-
-/** The numbers the kernels decide and the operations size their data by (block sizes,
- * entry sizes), read from the module's exports. */
-export type BuiltinConstants = Readonly<Record<(typeof CONSTANTS)[number], number>>;
+import type { BuiltinKernels, JobKernel } from '../schedule/parallel-for.js';
+import { CONSTANTS, type BuiltinConstants } from './builtin-constants.js';
 
 /** What the kernels import besides the memory: who runs them, and the file kernels, which
  * run in JavaScript on the worker (src/ops/read-files.ts). */
@@ -41,7 +25,7 @@ export interface BuiltinImports {
 
 type Exported = (lo: number, hi: number, ...args: (number | bigint)[]) => void;
 
-export class Builtins {
+export class Builtins implements BuiltinKernels {
   readonly #kernels = new Map<string, LibraryKernel>();
 
   constructor(
@@ -62,7 +46,7 @@ export class Builtins {
   }
 
   /** Runs `kernel` over [lo, hi) on the calling thread, blocking it, as rank 0. */
-  runOnCaller(kernel: LibraryKernel, lo: number, hi: number, args: readonly ArgumentSlot[]): void {
+  runOnCaller(kernel: JobKernel, lo: number, hi: number, args: readonly ArgumentSlot[]): void {
     if (kernel.library !== this.library) throw typeError('kernel', "one of parwasm's own kernels", kernel.name);
     (this.caller[kernel.name] as Exported)(lo, hi, ...args.map((slot) => slot.value));
   }

@@ -5,7 +5,7 @@
 // of C per index, where packing would cost more than it saves.
 import { rangeError, typeError } from '../errors.js';
 import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
-import type { BuiltinConstants } from './builtins.js';
+import type { BuiltinConstants } from './builtin-constants.js';
 import { SharedArena } from '../memory/arena.js';
 import {
   auxiliaryRun,

@@ -1,11 +1,11 @@
 // parallelFor: run one kernel over the index space [0, n) on the pool's workers with a
 // schedule, and report what each worker did. Every operation is built on it.
 import { AbortError, KernelError } from '../errors.js';
-import { encodeArguments, writeArguments, type ArgumentSlot } from '../engine/arguments.js';
-import type { LibraryKernel } from '../engine/library.js';
+import { encodeArguments, writeArguments, type ArgumentSlot, type ArrayOwner } from '../engine/arguments.js';
 import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
-import type { Builtins } from '../ops/builtins.js';
+import type { BuiltinConstants } from '../ops/builtin-constants.js';
+import type { ValueType } from '../engine/wasm-binary.js';
 import { abortSignal, booleanArg, callback, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
 import { collectStats, readTrace, type RunStats } from './telemetry.js';
@@ -85,10 +85,30 @@ export function auxiliaryRun(run: ValidatedRunOptions, schedule: Schedule): Vali
   return { ...run, schedule, chunk: undefined, trace: false, onProgress: undefined };
 }
 
+/** A library's kernel as a job runs it (a LibraryKernel, src/engine/library.ts). */
+export interface JobKernel {
+  readonly name: string;
+  /** Its adapter's slot in every worker's function table. */
+  readonly slot: number;
+  /** Its parameters after the index ones; undefined for a JavaScript kernel. */
+  readonly args: readonly ValueType[] | undefined;
+  /** What its array arguments must belong to. */
+  readonly library: ArrayOwner;
+}
+
+/** parwasm's own kernels, as an operation holding its turn sees them (src/ops/builtins.ts). */
+export interface BuiltinKernels {
+  readonly constants: BuiltinConstants;
+  /** The kernel `name` (an export of assembly/kernels/index.ts). */
+  kernel(name: string): JobKernel;
+  /** Runs `kernel` over [lo, hi) on the calling thread, blocking it. */
+  runOnCaller(kernel: JobKernel, lo: number, hi: number, args: readonly ArgumentSlot[]): void;
+}
+
 /** A kernel and its arguments, as the job descriptor carries them. */
 export interface KernelCall {
   /** A library's kernel: a user's, or one of parwasm's own (`turn.builtins.kernel(name)`). */
-  kernel: LibraryKernel;
+  kernel: JobKernel;
   /** Size of the index space. */
   n: number;
   /** First index of the space: the kernel computes [lo, lo + n). Default: 0. */
@@ -106,7 +126,7 @@ export interface RunContext {
   arena: SharedArena;
   poolSize: number;
   /** parwasm's own kernels, loaded on the same memory. */
-  builtins: Builtins;
+  builtins: BuiltinKernels;
 }
 
 /** The chunk a schedule uses when the caller names none: static computes its block in one
