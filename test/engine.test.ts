@@ -219,8 +219,8 @@ describe('one library on a pool', () => {
       turn.arena.u32(at, lo + n).fill(0);
       const owners = turn.arena.alloc(4 * (lo + n));
       const run = validateRunOptionsBag({ schedule, chunk: 5 }, 'options', pool.size, 'dynamic');
-      const kernel = turn.control.layout.KERNEL_MARK;
-      await parallelFor(turn, { kernel, lo, n, i32: { MARK_COUNTS: at, MARK_OWNERS: owners } }, run);
+      const kernel = turn.builtins.kernel('mark');
+      await parallelFor(turn, { kernel, lo, n, args: [at, owners] }, run);
       return Array.from(turn.arena.u32(at, lo + n));
     });
     expect(counts).toEqual(Array.from({ length: lo + n }, (_, i) => (i >= lo ? 1 : 0)));

@@ -41,7 +41,7 @@ const RELAXED_MADD = new Uint8Array([
 
 it('runs the fused kernels exactly where the runtime validates relaxed SIMD, else the unfused ones', async () => {
   const relaxed = WebAssembly.validate(RELAXED_MADD);
-  expect(WebAssembly.validate(readFileSync(new URL('../dist/parwasm-fma.wasm', import.meta.url)))).toBe(relaxed);
+  expect(WebAssembly.validate(readFileSync(new URL('../dist/builtins-fma.wasm', import.meta.url)))).toBe(relaxed);
   await using pool = await createPool({ workers: 2 });
   const n = 120;
   const a = { rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, i) => Math.sin(i)) };

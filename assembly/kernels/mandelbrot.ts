@@ -2,22 +2,14 @@
 // definition in DESIGN.md operation for operation (no fused multiply-add exists in wasm, and
 // binaryen does not reassociate floating point), so they give the integers plain JavaScript
 // gives, bit for bit.
-//   Arguments: ARG_I32_MANDELBROT_* and ARG_F64_MANDELBROT_* (args.ts).
-import {
-  argI32, argF64, ARG_I32_MANDELBROT_OUT, ARG_I32_MANDELBROT_WIDTH, ARG_I32_MANDELBROT_MAX_ITER,
-  ARG_F64_MANDELBROT_XMIN, ARG_F64_MANDELBROT_YMAX, ARG_F64_MANDELBROT_DX, ARG_F64_MANDELBROT_DY,
-} from "./args";
 
-// Rows [lo, hi) of the image; `Lanes` picks the row kernel at compile time: f64 for the
-// scalar one, v128 for the SIMD one.
-export function mandelbrotRows<Lanes>(lo: i32, hi: i32): void {
-  const out = <usize>argI32(ARG_I32_MANDELBROT_OUT);
-  const width = argI32(ARG_I32_MANDELBROT_WIDTH);
-  const maxIter = argI32(ARG_I32_MANDELBROT_MAX_ITER);
-  const xmin = argF64(ARG_F64_MANDELBROT_XMIN);
-  const ymax = argF64(ARG_F64_MANDELBROT_YMAX);
-  const dx = argF64(ARG_F64_MANDELBROT_DX);
-  const dy = argF64(ARG_F64_MANDELBROT_DY);
+// Rows [lo, hi) of the image at `out` (u32 per pixel, row-major, `width` pixels a row): the
+// view's left edge and top, and the step between pixels. `Lanes` picks the row kernel at
+// compile time: f64 for the scalar one, v128 for the SIMD one.
+// @ts-ignore: decorator
+@inline export function mandelbrotRows<Lanes>(
+  lo: i32, hi: i32, out: usize, width: i32, maxIter: i32, xmin: f64, ymax: f64, dx: f64, dy: f64,
+): void {
   for (let py = lo; py < hi; py++) {
     const ci = ymax - <f64>py * dy;
     const row = out + <usize>py * <usize>width * 4;

@@ -16,13 +16,9 @@
 // where the CPU has FMA. The Fused flavour is real only in the build with relaxed SIMD
 // (dist/parwasm-fma.wasm, MATMUL_FMA = 1); in the plain build it compiles to Separate.
 //
-//   Arguments: ARG_I32_MATMUL_* (args.ts); the scratch holds one packed-A block per worker.
-import {
-  argI32 as arg, ARG_I32_MATMUL_A, ARG_I32_MATMUL_B, ARG_I32_MATMUL_C, ARG_I32_MATMUL_PACKED_B, ARG_I32_MATMUL_SCRATCH,
-  ARG_I32_MATMUL_M, ARG_I32_MATMUL_N, ARG_I32_MATMUL_K, ARG_I32_MATMUL_TILE_COLUMNS,
-  ARG_I32_MATMUL_PANEL_J0, ARG_I32_MATMUL_PANEL_WIDTH, ARG_I32_MATMUL_PANEL_FIRST_TILE, ARG_I32_MATMUL_COLUMN_BLOCKS,
-} from "./args";
-import { rank } from "../runtime/worker";
+//   Arguments: each kernel's parameters (byte offsets of A, B, C and the buffers, sizes);
+//   the scratch holds one packed-A block per worker.
+import { rank } from "./worker";
 
 export type Fused = bool;
 export type Separate = i32;
@@ -57,13 +53,8 @@ export const MATMUL_NC: i32 = 256;
 // that starts at column PANEL_J0 and is PANEL_WIDTH columns wide (a multiple of NR). Element
 // (p, jj) of the sliver for block k0 lies at k0 * PANEL_WIDTH + (j*NR - PANEL_J0) * kc + p * NR + jj.
 // Columns past n are packed as zeros.
-export function packB<T>(lo: i32, hi: i32): void {
-  const b = <usize>arg(ARG_I32_MATMUL_B);
-  const packed = <usize>arg(ARG_I32_MATMUL_PACKED_B);
-  const n = arg(ARG_I32_MATMUL_N);
-  const k = arg(ARG_I32_MATMUL_K);
-  const panelJ0 = arg(ARG_I32_MATMUL_PANEL_J0);
-  const width = arg(ARG_I32_MATMUL_PANEL_WIDTH);
+// @ts-ignore: decorator
+@inline export function packB<T>(lo: i32, hi: i32, b: usize, packed: usize, n: i32, k: i32, panelJ0: i32, width: i32): void {
   const NR = nr<T>();
   for (let j = lo; j < hi; j++) {
     const j0 = j * NR;
@@ -91,19 +82,13 @@ export function packB<T>(lo: i32, hi: i32): void {
 // Phase 2, index = tile of C (MC rows × NC columns) under the packed panel: tiles are
 // numbered panel by panel, row-major inside a panel of TILE_COLUMNS tile columns, the
 // panel's first being PANEL_FIRST_TILE.
-export function multiplyTiles<T, F>(lo: i32, hi: i32): void {
-  const a = <usize>arg(ARG_I32_MATMUL_A);
-  const c = <usize>arg(ARG_I32_MATMUL_C);
-  const packedB = <usize>arg(ARG_I32_MATMUL_PACKED_B);
-  const m = arg(ARG_I32_MATMUL_M);
-  const n = arg(ARG_I32_MATMUL_N);
-  const k = arg(ARG_I32_MATMUL_K);
-  const tileColumns = arg(ARG_I32_MATMUL_TILE_COLUMNS);
-  const panelJ0 = arg(ARG_I32_MATMUL_PANEL_J0);
-  const width = arg(ARG_I32_MATMUL_PANEL_WIDTH);
-  const firstTile = arg(ARG_I32_MATMUL_PANEL_FIRST_TILE);
+// @ts-ignore: decorator
+@inline export function multiplyTiles<T, F>(
+  lo: i32, hi: i32, a: usize, c: usize, packedB: usize, scratch: usize, m: i32, n: i32, k: i32,
+  tileColumns: i32, panelJ0: i32, width: i32, firstTile: i32,
+): void {
   const NR = nr<T>();
-  const packedA = <usize>arg(ARG_I32_MATMUL_SCRATCH) + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
+  const packedA = scratch + <usize>rank * MATMUL_MC * MATMUL_KC * sizeof<T>();
   for (let tile = lo; tile < hi; tile++) {
     const local = tile - firstTile;
     const i0 = (local / tileColumns) * MATMUL_MC;
@@ -222,13 +207,8 @@ export function multiplyTiles<T, F>(lo: i32, hi: i32): void {
 // runtime, which cost more than the work on 4096 × 3 by 3 × 5).
 export const MATMUL_COLUMN_BLOCK: i32 = 512;
 
-export function multiplyRows<T, F>(lo: i32, hi: i32): void {
-  const a = <usize>arg(ARG_I32_MATMUL_A);
-  const b = <usize>arg(ARG_I32_MATMUL_B);
-  const c = <usize>arg(ARG_I32_MATMUL_C);
-  const n = arg(ARG_I32_MATMUL_N);
-  const k = arg(ARG_I32_MATMUL_K);
-  const blocks = arg(ARG_I32_MATMUL_COLUMN_BLOCKS);
+// @ts-ignore: decorator
+@inline export function multiplyRows<T, F>(lo: i32, hi: i32, a: usize, b: usize, c: usize, n: i32, k: i32, blocks: i32): void {
   for (let index = lo; index < hi; index++) {
     const i = index / blocks;
     const j0 = (index % blocks) * MATMUL_COLUMN_BLOCK;

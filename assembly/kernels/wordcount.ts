@@ -10,18 +10,12 @@
 // Malformed UTF-8 is decoded as the WHATWG decoder (TextDecoder) does: each maximal invalid
 // subpart becomes U+FFFD — not a letter — and decoding resumes at the byte that broke it.
 //
-//   Arguments: ARG_I32_WC_* (args.ts). A table state is STATE bytes: u32 entries used, u32
+//   Arguments: each kernel's parameters (byte offsets of regions, sizes). A table state is STATE bytes: u32 entries used, u32
 //   current capacity (0: not yet created), u32 bytes of its words plus one per word.
 //
 // A worker's map table starts small, so that it stays in cache while the vocabulary is
 // small, and doubles in place when it is three-quarters full, up to the largest capacity.
-import {
-  argI32 as arg, ARG_I32_WC_TEXT, ARG_I32_WC_SEGMENTS, ARG_I32_WC_BITMAP, ARG_I32_WC_MAPS, ARG_I32_WC_LARGEST,
-  ARG_I32_WC_OVERFLOW, ARG_I32_WC_PARTITIONS, ARG_I32_WC_PARTITION_CAPACITY, ARG_I32_WC_PARTITION_COUNT,
-  ARG_I32_WC_WORKERS, ARG_I32_WC_WORDS, ARG_I32_WC_MAP_STATES, ARG_I32_WC_PARTITION_STATES, ARG_I32_WC_OUT_BYTES,
-  ARG_I32_WC_OUT_COUNTS, ARG_I32_WC_WRITTEN,
-} from "./args";
-import { rank } from "../runtime/worker";
+import { rank } from "./worker";
 
 // An entry: u32 hash, u32 offset of the first occurrence, u32 length | RAW, u32 count (0 =
 // empty), then the word's first 16 bytes, folded. Most words are no longer, so comparing
@@ -130,13 +124,16 @@ function hashWord(p: usize, length: usize, fold: u64): u32 {
 }
 
 // Map, index = segment: count the words of one segment into this worker's table.
-export function countWords(lo: i32, hi: i32): void {
-  const text = <usize>arg(ARG_I32_WC_TEXT);
-  const segments = <usize>arg(ARG_I32_WC_SEGMENTS);
-  const table = <usize>arg(ARG_I32_WC_BITMAP);
-  const largest = <u32>arg(ARG_I32_WC_LARGEST);
-  const mine = <usize>arg(ARG_I32_WC_MAPS) + <usize>rank * largest * 2 * ENTRY;
-  const state = <usize>arg(ARG_I32_WC_MAP_STATES) + <usize>rank * STATE;
+//   text: the UTF-8 text; segments: u32 (start, end) pairs relative to it; bitmap: a
+//   letter-or-number bit per code point; maps: one region of 2 × largest entries per worker;
+//   largest: the most entries a table may have; mapStates: a table state per worker;
+//   flags: i32 overflow flag at +0, u64 words counted at +8.
+export function countWords(
+  lo: i32, hi: i32, text: usize, segments: usize, bitmap: usize, maps: usize, largest: u32, mapStates: usize, flags: usize,
+): void {
+  overflowFlag = flags;
+  const mine = maps + <usize>rank * largest * 2 * ENTRY;
+  const state = mapStates + <usize>rank * STATE;
   if (load<u32>(state, 4) == 0) { // this worker's first segment: create its table
     const initial = min(WORDCOUNT_INITIAL_CAPACITY, largest);
     memory.fill(mine, 0, <usize>initial * ENTRY);
@@ -155,7 +152,7 @@ export function countWords(lo: i32, hi: i32): void {
         if (!isAsciiWordByte(byte)) { at++; continue; }
       } else {
         const cp = decode(at, end);
-        if (!isWordCodePoint(table, cp)) { at += <usize>decodedLength; continue; }
+        if (!isWordCodePoint(bitmap, cp)) { at += <usize>decodedLength; continue; }
       }
       // Find the end of the word, noting whether it is all ASCII.
       const start = at;
@@ -169,7 +166,7 @@ export function countWords(lo: i32, hi: i32): void {
           at++;
         } else {
           const cp = decode(at, end);
-          if (!isWordCodePoint(table, cp)) break;
+          if (!isWordCodePoint(bitmap, cp)) break;
           ascii = false;
           at += <usize>decodedLength;
         }
@@ -184,24 +181,23 @@ export function countWords(lo: i32, hi: i32): void {
       words++;
     }
   }
-  atomic.add<u64>(<usize>arg(ARG_I32_WC_WORDS), words);
+  atomic.add<u64>(flags + 8, words);
 }
 
 // Reduce, index = partition: merge the entries of every worker's table whose hash falls in
 // this partition into the partition's table.
-export function mergePartitions(lo: i32, hi: i32): void {
-  const text = <usize>arg(ARG_I32_WC_TEXT);
-  const maps = <usize>arg(ARG_I32_WC_MAPS);
-  const largest = <u32>arg(ARG_I32_WC_LARGEST);
-  const mapStates = <usize>arg(ARG_I32_WC_MAP_STATES);
-  const partitions = <usize>arg(ARG_I32_WC_PARTITIONS);
-  const partitionCapacity = <u32>arg(ARG_I32_WC_PARTITION_CAPACITY);
-  const count = <u32>arg(ARG_I32_WC_PARTITION_COUNT);
-  const workers = arg(ARG_I32_WC_WORKERS);
+//   text, maps, largest, mapStates, flags: as countWords; workers: the map tables to merge;
+//   partitions: `count` tables of partitionCapacity entries, cleared by the host;
+//   partitionStates: a table state per partition.
+export function mergePartitions(
+  lo: i32, hi: i32, text: usize, maps: usize, largest: u32, mapStates: usize, flags: usize, workers: i32,
+  partitions: usize, partitionCapacity: u32, count: u32, partitionStates: usize,
+): void {
+  overflowFlag = flags;
   for (let p = lo; p < hi; p++) {
     const out = partitions + <usize>p * partitionCapacity * ENTRY;
     // Partition tables are cleared by the host and never grow (capacity = largest).
-    const state = <usize>arg(ARG_I32_WC_PARTITION_STATES) + <usize>p * STATE;
+    const state = partitionStates + <usize>p * STATE;
     store<u32>(state, 0);
     store<u32>(state, partitionCapacity, 4);
     store<u32>(state, 0, 8);
@@ -287,8 +283,12 @@ function grow(table: usize, largest: u32, capacity: u32, state: usize): void {
   store<u32>(state, capacity << 1, 4);
 }
 
+// The overflow flag of the call running on this instance (a global: instances are per
+// worker), set on entry so that `insert` need not carry it.
+let overflowFlag: usize = 0;
+
 function overflow(): void {
-  atomic.store<i32>(<usize>arg(ARG_I32_WC_OVERFLOW), 1);
+  atomic.store<i32>(overflowFlag, 1);
 }
 
 // Bytes [start + at, start + at + 8) of a word, folded, zero past its end.
@@ -319,15 +319,12 @@ function sameTail(text: usize, a: u32, b: u32, key: u32): bool {
 // ASCII words folded to lower case, each followed by a newline (never part of a word), so the
 // host decodes all of them with one TextDecoder call; and per word its count, with the top
 // bit set for raw words, which the host still lower-cases.
-//   ARGS_I32: [6] partition tables  [7] partition capacity  [0] text  [13] output bytes
-//             [14] output counts (u32 per word)  [15] words written (u32)
-export function gatherWords(lo: i32, hi: i32): void {
-  const text = <usize>arg(ARG_I32_WC_TEXT);
-  const partitions = <usize>arg(ARG_I32_WC_PARTITIONS);
-  const capacity = <u32>arg(ARG_I32_WC_PARTITION_CAPACITY);
-  let out = <usize>arg(ARG_I32_WC_OUT_BYTES);
-  const counts = <usize>arg(ARG_I32_WC_OUT_COUNTS);
-  let written = load<u32>(<usize>arg(ARG_I32_WC_WRITTEN));
+//   text; partitions of `capacity` entries each; out: the lines; counts: u32 per word;
+//   writtenAt: the u32 count of words written.
+export function gatherWords(
+  lo: i32, hi: i32, text: usize, partitions: usize, capacity: u32, out: usize, counts: usize, writtenAt: usize,
+): void {
+  let written = load<u32>(writtenAt);
   for (let p = lo; p < hi; p++) {
     const table = partitions + <usize>p * capacity * ENTRY;
     for (let e: u32 = 0; e < capacity; e++) {
@@ -348,5 +345,5 @@ export function gatherWords(lo: i32, hi: i32): void {
       written++;
     }
   }
-  store<u32>(<usize>arg(ARG_I32_WC_WRITTEN), written);
+  store<u32>(writtenAt, written);
 }

@@ -5,7 +5,7 @@
 // the kernel adapters the host generates (src/engine/adapter.ts), it is the runtime's ABI.
 
 // Bumped whenever a field below moves or changes meaning; the host refuses another version.
-export const ABI_VERSION: i32 = 2;
+export const ABI_VERSION: i32 = 3;
 //
 // Every field that one thread writes while others read sits on a 64-byte line of its own,
 // so workers do not slow each other down through false sharing.
@@ -37,15 +37,11 @@ export const JOB_TRACE_CAPACITY: i32 = 216;
 // First index of the space: a job computes [JOB_LO, JOB_LO + JOB_N), so that a node of a
 // cluster can be handed a sub-range. Schedules split [0, JOB_N); kernels see absolute indices.
 export const JOB_LO: i32 = 220;
-export const ARGS_I32: i32 = 256; // 16 x i32: byte offsets of regions, sizes, flags
-export const ARGS_F64: i32 = 320; // 8 x f64: real-valued parameters
-export const ARG_COUNT_I32: i32 = 16;
-export const ARG_COUNT_F64: i32 = 8;
 
-// Arguments of a kernel of a loaded library (a table kernel, below): ARG_SLOTS slots of 8
-// bytes, slot j at ARGS + 8 j, each holding its argument as the kernel's own signature types
-// it (i32, i64, f32 or f64, little-endian from the slot's first byte). The generated adapter
-// of a wasm kernel loads them from here; a JavaScript kernel's worker decodes them with the
+// Arguments of the job's kernel: ARG_SLOTS slots of 8 bytes, slot j at ARGS + 8 j, each
+// holding its argument as the kernel's own signature types it (i32, i64, f32 or f64,
+// little-endian from the slot's first byte). The generated adapter of a wasm kernel loads
+// them from here; a JavaScript kernel's worker decodes them with the
 // tag of each slot (one byte per slot at ARG_TAGS, see src/engine/arguments.ts).
 export const ARGS: i32 = 512;
 export const ARG_SLOTS: i32 = 32;
@@ -84,11 +80,6 @@ export const ERROR_HI: i32 = ERROR + 8;
 export const ERROR_TEXT_LENGTH: i32 = ERROR + 12;
 export const ERROR_TEXT: i32 = ERROR + LINE;
 export const ERROR_TEXT_BYTES: i32 = 1024;
-
-// Kernel ids from FIRST_TABLE_KERNEL up name a slot of each worker's function table, which
-// holds that worker's adapter of a library kernel: `run(lo, hi)` (src/engine/adapter.ts).
-// Ids below it are parwasm's own kernels, called directly (assembly/kernels/table.ts).
-export const FIRST_TABLE_KERNEL: i32 = 64;
 
 // One trace record per chunk: rank, lo, hi (i32), then t0 and t1 (f64, ms on the pool's clock).
 export const TRACE_RECORD_BYTES: i32 = 32;

@@ -3,12 +3,11 @@
 // call into JavaScript. Each schedule is one claim rule; `runChunk` does everything else.
 import {
   ABORT, JOB_KERNEL, JOB_N, JOB_SCHEDULE, JOB_CHUNK, JOB_WORKERS, JOB_TRACE_PTR,
-  JOB_TRACE_CAPACITY, JOB_LO, NEXT_INDEX, FIRST_TABLE_KERNEL, TRACE_COUNT, STEAL_RANGES, LINE, TRACE_RECORD_BYTES,
+  JOB_TRACE_CAPACITY, JOB_LO, NEXT_INDEX, TRACE_COUNT, STEAL_RANGES, LINE, TRACE_RECORD_BYTES,
   T_BUSY_MS, T_CHUNKS, T_ITEMS, T_STEAL_ATTEMPTS, T_STEALS,
   SCHEDULE_STATIC, SCHEDULE_CYCLIC, SCHEDULE_DYNAMIC, SCHEDULE_GUIDED, SCHEDULE_STEALING,
 } from "./layout";
 import { rank, telemetrySlot } from "./worker";
-import { runKernel } from "../kernels/table";
 import { now } from "./env";
 
 // The job being run, copied from the descriptor into this instance's globals at its start.
@@ -87,12 +86,11 @@ export function currentHi(): i32 {
   return chunkHi;
 }
 
-// parwasm's own kernels are called directly (the switch inlines them); a library's kernel
-// through this worker's function table, where its adapter sits at the slot the id names.
+// Every kernel, parwasm's own included, through this worker's function table, where its
+// adapter sits at the slot the id names (src/engine/adapter.ts).
 // @ts-ignore: decorator
 @inline function call(lo: i32, hi: i32): void {
-  if (kernel < FIRST_TABLE_KERNEL) runKernel(kernel, lo, hi);
-  else call_indirect<void>(<u32>kernel, lo, hi);
+  call_indirect<void>(<u32>kernel, lo, hi);
 }
 
 function recordTrace(lo: i32, hi: i32, t0: f64, t1: f64): void {

@@ -23,7 +23,10 @@ export async function dispatch({ workers, timeMs }: SuiteOptions): Promise<void>
       [
         {
           name: emptyOperation,
-          fn: () => withTurn(pool, (turn) => parallelFor(turn, { kernel: turn.control.layout.KERNEL_MARK, n: 0 }, run)),
+          fn: () =>
+            withTurn(pool, (turn) =>
+              parallelFor(turn, { kernel: turn.builtins.kernel('mark'), n: 0, args: [0, 0] }, run),
+            ),
         },
         {
           name: `piscina: Promise.all of ${count} empty run()`,

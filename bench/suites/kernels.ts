@@ -1,6 +1,7 @@
 // Users' own kernels (issue 14). First what a claim and a call cost: an empty user kernel,
 // per chunk (range kernels, chunks of one item) and per index (per-index kernels), beside the
-// built-in claim cost measured in the same run. Then a real kernel of uneven cost — the
+// built-in claim cost measured in the same run (parwasm's own `spin` kernel with no rounds,
+// which since the built-ins became a library takes the same table and adapter path). Then a real kernel of uneven cost — the
 // midpoint-rule integration of examples/kernels, index i costing i + 1 steps — compiled
 // from AssemblyScript and from C, on every schedule, beside the same loop in plain
 // JavaScript on one thread and as piscina tasks over blocks. The libraries are built from

@@ -3,6 +3,7 @@
 // one shared memory); a cluster of machines will be another. Operations (src/ops/) are free
 // functions over an Executor: they never know which one runs them.
 import type { Layout } from '../memory/layout.js';
+import type { BuiltinConstants } from '../ops/builtin-constants.js';
 import type { RunContext } from '../schedule/parallel-for.js';
 import type {
   Kernel,
@@ -38,8 +39,10 @@ export interface OperationLimits {
   readonly poolSize: number;
   /** Bytes an operation may allocate in all. */
   readonly capacity: number;
-  /** The runtime's layout: parwasm's own kernel ids and the constants they decide. */
+  /** The runtime's layout (control block, trace records). */
   readonly layout: Layout;
+  /** The constants parwasm's own kernels decide (block and entry sizes). */
+  readonly builtins: BuiltinConstants;
   /** Where an array the caller passed lives: its byte offset when it is a live array of the
    * executor's memory (`pool.alloc`), undefined for an ordinary array that must be copied;
    * a ValidationError naming `path` for a freed array or one of another memory of parwasm's. */

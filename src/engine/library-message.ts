@@ -12,6 +12,9 @@ export type LibraryMessage =
       /** Per rank: where the worker's stack pointer starts, if the module exports one. */
       stackTops: number[] | undefined;
       kernels: { slot: number; name: string; adapter: WebAssembly.Module }[];
+      /** parwasm's own kernels (src/ops/builtins.ts): instantiated with the worker's rank and
+       * host functions as imports; a trap in them is a bug that crashes the worker. */
+      builtin?: true;
     }
   | {
       type: 'load';

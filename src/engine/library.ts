@@ -5,10 +5,9 @@ import { PoolClosedError, rangeError, typeError } from '../errors.js';
 import type { Layout } from '../memory/layout.js';
 import type { LibraryMessage } from '../engine/library-message.js';
 import { booleanArg } from '../validate.js';
-import { Allocations } from './allocations.js';
+import type { Allocations } from './allocations.js';
 import type { ArrayOwner } from './arguments.js';
 import type { Kernel, KernelArray, KernelArrayConstructor, KernelLibrary, KernelOptions } from './types.js';
-import type { Regions } from '../memory/regions.js';
 import type { ValueType } from './wasm-binary.js';
 
 /** What a library needs of the pool it is loaded on. */
@@ -48,12 +47,13 @@ export class Library implements KernelLibrary, ArrayOwner {
     readonly host: LibraryHost,
     readonly id: number,
     readonly memory: WebAssembly.Memory,
-    regions: Regions,
+    /** The arrays `alloc` hands out on the memory. */
+    arrays: Allocations,
     readonly kernels: ReadonlyMap<string, ExportedKernel>,
     /** Every worker's message, kept for replacement workers. */
     readonly message: (rank: number) => LibraryMessage,
   ) {
-    this.#arrays = new Allocations(memory, regions, "this library's");
+    this.#arrays = arrays;
   }
 
   get unloaded(): boolean {

@@ -6,6 +6,7 @@ import { rangeError, typeError } from '../errors.js';
 import { PAGE_BYTES } from '../memory/module.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
 import { wasmAdapter } from './adapter.js';
+import { Allocations } from './allocations.js';
 import { Library, type ExportedKernel, type LibraryHost } from './library.js';
 import type { LoadOptions } from './types.js';
 import { Regions } from '../memory/regions.js';
@@ -77,7 +78,37 @@ async function loadWasm(
   const { kernels, adapters } = wasmKernels(info, context);
   const id = context.nextLibraryId();
   const message = () => ({ type: 'load', id, kind: 'wasm', module, memory, stackTops, kernels: adapters }) as const;
-  return install(new Library(context, id, memory, regions, kernels, message), context);
+  const arrays = new Allocations(memory, regions, "this library's");
+  return install(new Library(context, id, memory, arrays, kernels, message), context);
+}
+
+/** @internal parwasm's own kernels (src/ops/builtins.ts) as a library on a memory that is not
+ * its own: the pool's, whose arrays are `arrays`. The module has no data and no stack, so it
+ * writes nothing there but what its kernels are told to. Registered, not sent: the pool loads
+ * it before its workers start, and each worker from its `workerData`. */
+export function registerBuiltins(
+  module: WebAssembly.Module,
+  info: ModuleInfo,
+  memory: WebAssembly.Memory,
+  arrays: Allocations,
+  context: LoadContext,
+): Library {
+  const { kernels, adapters } = wasmKernels(info, context);
+  const id = context.nextLibraryId();
+  const message = () =>
+    ({
+      type: 'load',
+      id,
+      kind: 'wasm',
+      module,
+      memory,
+      stackTops: undefined,
+      kernels: adapters,
+      builtin: true,
+    }) as const;
+  const library = new Library(context, id, memory, arrays, kernels, message);
+  context.register(library);
+  return library;
 }
 
 /** A kernel module imports a shared `env.memory` with a maximum, and nothing else but
@@ -207,7 +238,7 @@ async function loadJavaScript(url: string, maxMemory: number | undefined, contex
   }
   const maximumPages = Math.ceil((maxMemory ?? JAVASCRIPT_MAX_MEMORY) / PAGE_BYTES);
   const memory = new WebAssembly.Memory({ initial: 1, maximum: maximumPages, shared: true });
-  const regions = new Regions(memory, 0, maximumPages * PAGE_BYTES);
+  const arrays = new Allocations(memory, new Regions(memory, 0, maximumPages * PAGE_BYTES), "this library's");
   const kernels = new Map<string, ExportedKernel>();
   const slots: { slot: number; name: string; perIndex: boolean }[] = [];
   for (const [name, value] of Object.entries(exported)) {
@@ -218,7 +249,7 @@ async function loadJavaScript(url: string, maxMemory: number | undefined, contex
   }
   const id = context.nextLibraryId();
   const message = () => ({ type: 'load', id, kind: 'javascript', url, memory, kernels: slots }) as const;
-  return install(new Library(context, id, memory, regions, kernels, message), context);
+  return install(new Library(context, id, memory, arrays, kernels, message), context);
 }
 
 /** Loads the library on every worker; if any fails, on none. */

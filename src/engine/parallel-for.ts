@@ -8,14 +8,16 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
-import { encodeArguments, type ArgumentSlot } from './arguments.js';
+import { encodeArguments } from './arguments.js';
 import { LibraryKernel, type LibraryHost } from './library.js';
 import type { ParallelForResult } from './types.js';
 
 export interface ValidatedParallelFor {
   n: number;
   kernel: LibraryKernel;
-  args: ArgumentSlot[];
+  /** Checked against the kernel's signature; encoded again when the call runs, so that an
+   * array freed meanwhile is refused before any work. */
+  args: readonly unknown[] | undefined;
   run: ValidatedRunOptions;
 }
 
@@ -34,12 +36,13 @@ export function validateParallelFor(
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', ['args', ...RUN_OPTION_NAMES]);
   const { layout } = pool.host;
-  const args = encodeArguments(bag.args, 'options.args', kernel.args, kernel.library, layout.ARG_SLOTS);
+  encodeArguments(bag.args, 'options.args', kernel.args, kernel.library, layout.ARG_SLOTS);
+  const args = bag.args as readonly unknown[] | undefined;
   return { n: count, kernel, args, run: validateRunOptions(bag, 'options', pool.size, 'dynamic') };
 }
 
 export async function runParallelFor(context: RunContext, call: ValidatedParallelFor): Promise<ParallelForResult> {
   const { kernel, n, args, run } = call;
-  const stats = await runKernel(context, { kernel: kernel.slot, n, library: { name: kernel.name, args } }, run);
+  const stats = await runKernel(context, { kernel, n, args }, run);
   return { stats };
 }

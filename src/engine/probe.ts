@@ -13,6 +13,10 @@
 //   parameters are not probed: load the module's bytes to use them as kernels.
 // - exported globals' values (`__heap_base`, `__stack_pointer`) from the instance, and global
 //   names from the module's "name" custom section, which the API does give.
+// Why the flag is still set at run time, though V8 does not support setting flags after
+// start-up: probing alone refuses kernels of more than MAX_PROBED_PARAMS parameters (tried:
+// test/kernels.test.ts's 7-parameter mandelbrotRow from a Module fails without the flag), and
+// 4^arity link probes cannot go much further. Bytes, a path or a URL need neither.
 import { setFlagsFromString } from 'node:v8';
 import { typeError } from '../errors.js';
 import {

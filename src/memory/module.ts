@@ -1,15 +1,17 @@
-// The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
-// every worker, and the control-block layout read from the module's own exports.
+// The compiled modules: the runtime (claim loop, schedules, layout) and parwasm's own kernels,
+// each one WebAssembly.Module per process, compiled once and handed to every worker.
 import { readFile } from 'node:fs/promises';
-import { readModuleInfo } from '../engine/wasm-binary.js';
+import { readModuleInfo, type ModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-// The same module built with relaxed SIMD (assembly/kernels/matmul.ts: fused matmul kernels),
-// taken where the runtime validates it: Node >= 22 and Chromium by default, Node 20 only when
-// the process runs with --experimental-wasm-relaxed-simd (or set it with v8.setFlagsFromString
-// before the first pool). parwasm does not set that flag itself: it is experimental on Node
-// 20 and process-wide, changing what every other module of the user's process may do.
-const fmaWasmUrl = new URL('./parwasm-fma.wasm', import.meta.url);
+// parwasm's own kernels, a library of their own (assembly/kernels/index.ts), and the same
+// built with relaxed SIMD (fused matmul kernels), taken where the runtime validates it: Node
+// >= 22 and Chromium by default, Node 20 only when the process runs with
+// --experimental-wasm-relaxed-simd (or set it with v8.setFlagsFromString before the first
+// pool). parwasm does not set that flag itself: it is experimental on Node 20 and
+// process-wide, changing what every other module of the user's process may do.
+const builtinsUrl = new URL('./builtins.wasm', import.meta.url);
+const fmaBuiltinsUrl = new URL('./builtins-fma.wasm', import.meta.url);
 /** @internal */
 interface KernelModule {
   module: WebAssembly.Module;
@@ -21,10 +23,11 @@ interface KernelModule {
   maxWorkers: number;
 }
 let compiled: Promise<KernelModule> | undefined;
+let builtins: Promise<{ module: WebAssembly.Module; info: ModuleInfo }> | undefined;
 
-/** @internal parwasm's module, compiled once per process, and what it declares. */
+/** @internal parwasm's runtime module, compiled once per process, and what it declares. */
 export function kernelModule(): Promise<KernelModule> {
-  compiled ??= chooseBytes().then(async (bytes) => {
+  compiled ??= readFile(wasmUrl).then(async (bytes) => {
     const info = readModuleInfo(bytes);
     const memory = info.imports.find((entry) => entry.kind === 'memory');
     const maxWorkers = info.exports.get('MAX_WORKERS');
@@ -37,9 +40,19 @@ export function kernelModule(): Promise<KernelModule> {
   return compiled;
 }
 
-async function chooseBytes() {
-  const fma = await readFile(fmaWasmUrl);
-  return WebAssembly.validate(fma) ? fma : readFile(wasmUrl);
+/** @internal parwasm's own kernels (the fused build where it validates), compiled once per
+ * process, and what their binary declares. */
+export function builtinsModule(): Promise<{ module: WebAssembly.Module; info: ModuleInfo }> {
+  builtins ??= chooseBuiltins().then(async (bytes) => ({
+    module: await WebAssembly.compile(bytes),
+    info: readModuleInfo(bytes),
+  }));
+  return builtins;
+}
+
+async function chooseBuiltins() {
+  const fma = await readFile(fmaBuiltinsUrl);
+  return WebAssembly.validate(fma) ? fma : readFile(builtinsUrl);
 }
 
 export const PAGE_BYTES = 65536;
@@ -48,20 +61,16 @@ export const PAGE_BYTES = 65536;
 export interface KernelExports {
   setWorker(rank: number, threadId: number): void;
   runJob(): void;
-  runKernel(kernel: number, lo: number, hi: number): void;
   /** The chunk the claim loop is computing, or last computed. */
   currentLo(): number;
   currentHi(): number;
   [constant: string]: unknown;
 }
 
-/** What the kernels import from the thread they run on. */
+/** What the runtime imports from the thread it runs on. */
 export interface HostImports {
   /** Milliseconds on the pool's clock. */
   now(): number;
-  /** The STAT_FILES and READ_FILES kernels: files [lo, hi) of the job's file table. */
-  statFiles(lo: number, hi: number): void;
-  readFiles(lo: number, hi: number): void;
 }
 
 /** @internal Instantiates parwasm's module on the pool's memory, with the function table through which
@@ -76,9 +85,9 @@ export function instantiate(
   return instance.exports as unknown as KernelExports;
 }
 
-/** Reads the exported i32 constants (layout offsets, kernel and schedule ids) into a plain
- * object, so the host never keeps a second copy of numbers the kernels depend on. */
-export function readConstants(exports: KernelExports): Record<string, number> {
+/** Reads the exported i32 constants (layout offsets, schedule ids, kernel parameters) into a
+ * plain object, so the host never keeps a second copy of numbers the kernels depend on. */
+export function readConstants(exports: Record<string, unknown>): Record<string, number> {
   const constants: Record<string, number> = {};
   for (const [name, value] of Object.entries(exports)) {
     if (value instanceof WebAssembly.Global) constants[name] = value.value as number;

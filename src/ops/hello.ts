@@ -19,11 +19,11 @@ export interface HelloReply {
 /** Says hello from every worker: one reply per worker, by rank. */
 export function hello(executor: Executor): Promise<HelloReply[]> {
   return executor.enqueue(async (turn) => {
-    const { arena, control, poolSize: size } = turn;
+    const { arena, builtins, poolSize: size } = turn;
     const replies = arena.alloc(size * 8);
     await parallelFor(
       turn,
-      { kernel: control.layout.KERNEL_HELLO, n: size, i32: { HELLO_OUT: replies } },
+      { kernel: builtins.kernel('hello'), n: size, args: [replies] },
       { schedule: 'static', chunk: undefined, signal: undefined, trace: false, workers: size, onProgress: undefined },
     );
     const words = arena.i32(replies, size * 2);

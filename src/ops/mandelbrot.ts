@@ -135,15 +135,14 @@ export async function mandelbrotRows(
   lo: number,
   hi: number,
 ): Promise<MandelbrotResult> {
-  const { arena, control } = turn;
+  const { arena, builtins } = turn;
   const { width } = view;
   const height = hi - lo;
   const pixels = width * height;
   // Located again: an array freed since the call was made is refused before any work.
   const out = view.out && place(view.out.limits, view.out.array, 'options.out');
   const image = out?.at ?? arena.alloc(pixels * 4);
-  const kernel =
-    view.kernel === 'simd' ? control.layout.KERNEL_MANDELBROT_SIMD : control.layout.KERNEL_MANDELBROT_SCALAR;
+  const kernel = builtins.kernel(view.kernel === 'simd' ? 'mandelbrotSimd' : 'mandelbrotScalar');
   const dx = (view.xmax - view.xmin) / width;
   const dy = (view.ymax - view.ymin) / view.height;
   const run = { ...view.run, chunk: view.run.chunk ?? 1 };
@@ -153,10 +152,9 @@ export async function mandelbrotRows(
       kernel,
       lo,
       n: pixels === 0 ? 0 : height, // rows of no pixels are no work
-      // The kernel writes row py at image + py × width × 4, so the band's first row lands at
-      // `image`. (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
-      i32: { MANDELBROT_OUT: image - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
-      f64: { MANDELBROT_XMIN: view.xmin, MANDELBROT_YMAX: view.ymax, MANDELBROT_DX: dx, MANDELBROT_DY: dy },
+      // The kernel writes row py at out + py × width × 4, so the band's first row lands at
+      // `image`. (`out` may be below zero as an i32: the kernel's u32 arithmetic wraps.)
+      args: [(image - lo * width * 4) | 0, width, view.maxIter, view.xmin, view.ymax, dx, dy],
     },
     run,
   );

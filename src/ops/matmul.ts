@@ -5,7 +5,7 @@
 // of C per index, where packing would cost more than it saves.
 import { rangeError, typeError } from '../errors.js';
 import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
-import type { Layout } from '../memory/layout.js';
+import type { BuiltinConstants } from './builtin-constants.js';
 import { SharedArena } from '../memory/arena.js';
 import {
   auxiliaryRun,
@@ -84,7 +84,7 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   const placed = locateArrays(left.data, right.data, out, limits);
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
   // A, B and C take room in the arena only where they are copied.
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.layout)
+  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins)
     .filter((_, i) => placed[i]?.at === undefined)
     .reduce((sum, size) => sum + size, 0);
   if (bytes > limits.capacity) {
@@ -153,19 +153,27 @@ function matrix(value: unknown, name: string): Matrix {
 }
 
 /** Bytes of A, B, C, the packed panel of B and the workers' packed-A scratch. */
-function regionSizes(m: number, n: number, k: number, bytes: number, workers: number, layout: Layout): number[] {
-  const panel = panelPlan(n, k, bytes, layout);
-  const packed = isThin(m, n, k) ? [0, 0] : [k * panel.width, workers * layout.MATMUL_MC * layout.MATMUL_KC];
+function regionSizes(
+  m: number,
+  n: number,
+  k: number,
+  bytes: number,
+  workers: number,
+  constants: BuiltinConstants,
+): number[] {
+  const panel = panelPlan(n, k, bytes, constants);
+  const packed = isThin(m, n, k) ? [0, 0] : [k * panel.width, workers * constants.MATMUL_MC * constants.MATMUL_KC];
   return [m * k, k * n, m * n, ...packed].map((elements) => SharedArena.regionBytes(elements * bytes));
 }
 
 /** The column panels of B: `columns` columns each (whole tile columns; the last panel
  * narrower), packed into a region of k × `width` elements, NR-sliver slots included. */
-function panelPlan(n: number, k: number, bytes: number, layout: Layout) {
-  const nr = layout.MATMUL_NR_BYTES / bytes;
-  const tileColumnBytes = k * layout.MATMUL_NC * bytes;
-  const tileColumns = Math.min(Math.ceil(n / layout.MATMUL_NC), Math.max(1, Math.floor(PANEL_BYTES / tileColumnBytes)));
-  const columns = tileColumns * layout.MATMUL_NC;
+function panelPlan(n: number, k: number, bytes: number, constants: BuiltinConstants) {
+  const { MATMUL_NR_BYTES, MATMUL_NC } = constants;
+  const nr = MATMUL_NR_BYTES / bytes;
+  const tileColumnBytes = k * MATMUL_NC * bytes;
+  const tileColumns = Math.min(Math.ceil(n / MATMUL_NC), Math.max(1, Math.floor(PANEL_BYTES / tileColumnBytes)));
+  const columns = tileColumns * MATMUL_NC;
   return { nr, columns, width: Math.min(columns, Math.ceil(n / nr) * nr) };
 }
 
@@ -175,20 +183,11 @@ function touchPages(data: Float64Array | Float32Array): void {
   for (let i = 0; i < data.length; i += step) data[i] = 0;
 }
 
-/** The kernel ids for a dtype, fused or not. */
-function kernels(layout: Layout, f64: boolean, fused: boolean) {
-  if (f64) {
-    return {
-      packB: layout.KERNEL_MATMUL_PACK_B_F64,
-      tiles: fused ? layout.KERNEL_MATMUL_TILES_FMA_F64 : layout.KERNEL_MATMUL_TILES_F64,
-      rows: fused ? layout.KERNEL_MATMUL_ROWS_FMA_F64 : layout.KERNEL_MATMUL_ROWS_F64,
-    };
-  }
-  return {
-    packB: layout.KERNEL_MATMUL_PACK_B_F32,
-    tiles: fused ? layout.KERNEL_MATMUL_TILES_FMA_F32 : layout.KERNEL_MATMUL_TILES_F32,
-    rows: fused ? layout.KERNEL_MATMUL_ROWS_FMA_F32 : layout.KERNEL_MATMUL_ROWS_F32,
-  };
+/** The kernels for a dtype, fused or not (exports of assembly/kernels/index.ts). */
+function kernelNames(f64: boolean, fused: boolean) {
+  const type = f64 ? 'F64' : 'F32';
+  const flavour = fused ? 'Fma' : '';
+  return { packB: `packB${type}`, tiles: `tiles${flavour}${type}`, rows: `rows${flavour}${type}` };
 }
 
 function isThin(m: number, n: number, k: number): boolean {
@@ -214,10 +213,8 @@ async function runMatmul(
   turn: Turn,
   { a, b, out: requested, bytesPerElement, fma, run, limits }: ValidatedMatmul,
 ): Promise<MatmulResult> {
-  const {
-    arena,
-    control: { layout },
-  } = turn;
+  const { arena, builtins } = turn;
+  const { constants } = builtins;
   const [m, k, n] = [a.rows, a.cols, b.cols];
   const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(
     m,
@@ -225,7 +222,7 @@ async function runMatmul(
     k,
     bytesPerElement,
     run.workers,
-    layout,
+    constants,
   );
   const [aIn, bIn, out] = locateArrays(a.data, b.data, requested, limits);
   const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
@@ -241,17 +238,8 @@ async function runMatmul(
   const cAt = out?.at ?? arena.alloc(cBytes!);
   const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((bytes) => arena.alloc(bytes)) as [number, number];
   const f64 = bytesPerElement === 8;
-  const fused = fma && layout.MATMUL_FMA === 1;
-  const args = {
-    MATMUL_A: aAt,
-    MATMUL_B: bAt,
-    MATMUL_C: cAt,
-    MATMUL_PACKED_B: packedAt,
-    MATMUL_SCRATCH: scratchAt,
-    MATMUL_M: m,
-    MATMUL_N: n,
-    MATMUL_K: k,
-  };
+  const fused = fma && constants.MATMUL_FMA === 1;
+  const names = kernelNames(f64, fused);
 
   // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
   // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so they are
@@ -262,12 +250,8 @@ async function runMatmul(
   let packStats: RunStats | undefined;
   let stats: RunStats;
   if (isThin(m, n, k)) {
-    const blocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
-    const call = {
-      kernel: kernels(layout, f64, fused).rows,
-      n: m * blocks,
-      i32: { ...args, MATMUL_COLUMN_BLOCKS: blocks },
-    };
+    const blocks = Math.max(1, Math.ceil(n / constants.MATMUL_COLUMN_BLOCK));
+    const call = { kernel: builtins.kernel(names.rows), n: m * blocks, args: [aAt, bAt, cAt, n, k, blocks] };
     if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
       stats = runOnCaller(turn, call, run);
     } else {
@@ -276,7 +260,8 @@ async function runMatmul(
       stats = await running;
     }
   } else {
-    [stats, packStats] = await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run, touchResult);
+    const regions = { a: aAt, b: bAt, c: cAt, packed: packedAt, scratch: scratchAt };
+    [stats, packStats] = await multiplyByPanels(turn, regions, { m, n, k, f64, fused }, run, touchResult);
   }
   const c = view(cAt, m * n);
   const result = data ? (data.set(c), data) : deliver(c, out);
@@ -288,36 +273,34 @@ async function runMatmul(
  * so the merged telemetry covers [0, tiles) once, as one run over all tiles would. */
 async function multiplyByPanels(
   turn: Turn,
-  args: Record<string, number>,
+  { a, b, c, packed, scratch }: Record<'a' | 'b' | 'c' | 'packed' | 'scratch', number>,
   { m, n, k, f64, fused }: { m: number; n: number; k: number; f64: boolean; fused: boolean },
   run: ValidatedRunOptions,
   whileTilesRun: () => void,
 ): Promise<[RunStats, RunStats]> {
-  const { layout } = turn.control;
-  const panel = panelPlan(n, k, f64 ? 8 : 4, layout);
-  const rowTiles = Math.ceil(m / layout.MATMUL_MC);
-  const tiles = rowTiles * Math.ceil(n / layout.MATMUL_NC);
-  const { packB, tiles: kernel } = kernels(layout, f64, fused);
+  const { builtins } = turn;
+  const { MATMUL_MC, MATMUL_NC } = builtins.constants;
+  const panel = panelPlan(n, k, f64 ? 8 : 4, builtins.constants);
+  const rowTiles = Math.ceil(m / MATMUL_MC);
+  const tiles = rowTiles * Math.ceil(n / MATMUL_NC);
+  const names = kernelNames(f64, fused);
+  const [packB, kernel] = [builtins.kernel(names.packB), builtins.kernel(names.tiles)];
   const packPhases: RunStats[] = [];
   const tilePhases: PhaseStats[] = [];
   const start = performance.now();
   for (let j0 = 0, firstTile = 0; j0 < n; j0 += panel.columns) {
     const columns = Math.min(panel.columns, n - j0);
-    const tileColumns = Math.ceil(columns / layout.MATMUL_NC);
-    const i32 = {
-      ...args,
-      MATMUL_TILE_COLUMNS: tileColumns,
-      MATMUL_PANEL_J0: j0,
-      MATMUL_PANEL_WIDTH: Math.ceil(columns / panel.nr) * panel.nr,
-      MATMUL_PANEL_FIRST_TILE: firstTile,
-    };
-    const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), i32 };
+    const tileColumns = Math.ceil(columns / MATMUL_NC);
+    const width = Math.ceil(columns / panel.nr) * panel.nr; // of the packed panel
+    const packArgs = [b, packed, n, k, j0, width];
+    const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), args: packArgs };
     packPhases.push(await parallelFor(turn, slivers, auxiliaryRun(run, 'static')));
     const panelTiles = rowTiles * tileColumns;
     const doneBefore = firstTile;
     const onProgress = run.onProgress && ((done: number) => run.onProgress!(doneBefore + done, tiles));
     const phaseStart = performance.now() - start;
-    const call = { kernel, lo: firstTile, n: panelTiles, i32 };
+    const tileArgs = [a, c, packed, scratch, m, n, k, tileColumns, j0, width, firstTile];
+    const call = { kernel, lo: firstTile, n: panelTiles, args: tileArgs };
     const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
     if (firstTile === 0) whileTilesRun(); // the workers are woken before parallelFor returns
     tilePhases.push({ stats: await running, phaseStart });

@@ -1,4 +1,4 @@
-// Operations over the synthetic kernels (assembly/synthetic.ts), whose answers are known:
+// Operations over the synthetic kernels (assembly/kernels/synthetic.ts), whose answers are known:
 // the tests check the schedules with them and the benchmarks time the schedules with them.
 // Internal: exported from src/internal.ts only.
 import { SharedArena } from '../memory/arena.js';
@@ -12,11 +12,7 @@ export function markRun(pool: Pool, n: number, options: Record<string, unknown> 
     const counts = turn.arena.alloc(4 * n);
     const owners = turn.arena.alloc(4 * n);
     turn.arena.u32(counts, n).fill(0);
-    const stats = await run({
-      kernel: turn.control.layout.KERNEL_MARK,
-      n,
-      i32: { MARK_COUNTS: counts, MARK_OWNERS: owners },
-    });
+    const stats = await run({ kernel: turn.builtins.kernel('mark'), n, args: [counts, owners] });
     return {
       stats,
       counts: SharedArena.copyOut(turn.arena.u32(counts, n)),
@@ -33,7 +29,7 @@ export function spinRun(pool: Pool, cost: ArrayLike<number>, options: Record<str
     const sink = turn.arena.alloc(4 * n);
     turn.arena.u32(costs, n).set(cost);
     return {
-      stats: await run({ kernel: turn.control.layout.KERNEL_SPIN, n, i32: { SPIN_COSTS: costs, SPIN_SINK: sink } }),
+      stats: await run({ kernel: turn.builtins.kernel('spin'), n, args: [costs, sink] }),
     };
   });
 }
@@ -41,7 +37,7 @@ export function spinRun(pool: Pool, cost: ArrayLike<number>, options: Record<str
 /** Runs `fault` over [0, n) with the static schedule; it traps at index `at`. */
 export function faultRun(pool: Pool, n: number, at: number) {
   return runSynthetic(pool, { schedule: 'static' }, (turn, run) =>
-    run({ kernel: turn.control.layout.KERNEL_FAULT, n, i32: { FAULT_AT: at } }),
+    run({ kernel: turn.builtins.kernel('fault'), n, args: [at] }),
   );
 }
 

@@ -86,10 +86,7 @@ export function wordCount(
 }
 
 async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
-  const {
-    arena,
-    control: { layout },
-  } = turn;
+  const { arena, builtins } = turn;
   const { text, total, starts, sizes, readStats } = documents
     ? placeDocuments(arena, documents)
     : await readAll(turn, files!, run);
@@ -105,7 +102,7 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
   const bitmap = arena.alloc(0x110000 / 8);
   arena.u8(bitmap, 0x110000 / 8).set(wordCharacterBitmap());
   const flags = arena.alloc(16); // [0] overflow, [8] u64 words counted
-  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = layout;
+  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = builtins.constants;
   const mapStates = arena.alloc(STATE_BYTES * turn.poolSize);
 
   // A worker's table grows in place up to `largest` entries; past that, all start over larger.
@@ -126,19 +123,14 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
     const maps = arena.alloc(run.workers * largest * 2 * ENTRY_BYTES);
     arena.u8(flags, 16).fill(0);
     arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
-    const args: MapArguments = {
-      WC_TEXT: text,
-      WC_SEGMENTS: segmentTable,
-      WC_BITMAP: bitmap,
-      WC_MAPS: maps,
-      WC_LARGEST: largest,
-      WC_OVERFLOW: flags,
-      WC_WORDS: flags + 8,
-      WC_MAP_STATES: mapStates,
-    };
+    const tables: MapTables = { text, maps, largest, mapStates, flags };
     const stats = await parallelFor(
       turn,
-      { kernel: layout.KERNEL_COUNT_WORDS, n: segments.length / 2, i32: args },
+      {
+        kernel: builtins.kernel('countWords'),
+        n: segments.length / 2,
+        args: [text, segmentTable, bitmap, maps, largest, mapStates, flags],
+      },
       { ...run, chunk: run.chunk ?? 1 },
     );
     if (arena.i32(flags, 1)[0] !== 0) {
@@ -146,9 +138,9 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
       continue;
     }
     const entries = stateTotal(turn, mapStates, turn.poolSize, 0);
-    const reduced = await reduce(turn, args, entries, run);
+    const reduced = await reduce(turn, tables, entries, run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
-    const counts = collect(turn, args, reduced, entries, run);
+    const counts = collect(turn, text, reduced, entries, run);
     return {
       counts,
       totalWords,
@@ -191,37 +183,27 @@ function checkTextSize(arena: SharedArena, total: number): number {
   return total;
 }
 
-/** The map step's arguments, which the reduce and gather steps read too. */
-type MapArguments = Record<
-  'WC_TEXT' | 'WC_SEGMENTS' | 'WC_BITMAP' | 'WC_MAPS' | 'WC_LARGEST' | 'WC_OVERFLOW' | 'WC_WORDS' | 'WC_MAP_STATES',
-  number
->;
+/** The map step's tables, which the reduce step reads: the text, the workers' tables (each
+ * of up to `largest` entries) and their states, the flags (overflow, words counted). */
+type MapTables = Record<'text' | 'maps' | 'largest' | 'mapStates' | 'flags', number>;
 
-async function reduce(turn: Turn, mapArgs: MapArguments, entries: number, run: ValidatedRunOptions) {
-  const {
-    arena,
-    control: { layout },
-  } = turn;
-  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = layout;
+async function reduce(turn: Turn, tables: MapTables, entries: number, run: ValidatedRunOptions) {
+  const { arena, builtins } = turn;
+  const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = builtins.constants;
   const count = run.workers;
-  const overflow = mapArgs.WC_OVERFLOW;
+  const overflow = tables.flags;
   const partitionStates = arena.alloc(STATE_BYTES * count);
   for (let capacity = nextPowerOfTwo(Math.max(1024, (2 * entries) / count)); ; capacity *= 2) {
     const mark = arena.mark();
     const partitions = arena.alloc(count * capacity * ENTRY_BYTES);
     await zero(turn, partitions, count * capacity * ENTRY_BYTES, run);
     arena.i32(overflow, 1)[0] = 0;
-    const args = {
-      ...mapArgs,
-      WC_PARTITIONS: partitions,
-      WC_PARTITION_CAPACITY: capacity,
-      WC_PARTITION_COUNT: count,
-      WC_WORKERS: run.workers, // the map tables to merge
-      WC_PARTITION_STATES: partitionStates,
-    };
+    const { text, maps, largest, mapStates, flags } = tables;
+    const workers = run.workers; // the map tables to merge
+    const args = [text, maps, largest, mapStates, flags, workers, partitions, capacity, count, partitionStates];
     const stats = await parallelFor(
       turn,
-      { kernel: layout.KERNEL_MERGE_PARTITIONS, n: count, i32: args },
+      { kernel: builtins.kernel('mergePartitions'), n: count, args },
       auxiliaryRun(run, 'dynamic'),
     );
     if (arena.i32(overflow, 1)[0] === 0)
@@ -231,8 +213,8 @@ async function reduce(turn: Turn, mapArgs: MapArguments, entries: number, run: V
 }
 
 /** Sums field `field` (a u32 index) of `count` table states. */
-function stateTotal({ arena, control: { layout } }: Turn, states: number, count: number, field: number): number {
-  const wordsPerState = layout.WORDCOUNT_STATE_BYTES / 4;
+function stateTotal({ arena, builtins }: Turn, states: number, count: number, field: number): number {
+  const wordsPerState = builtins.constants.WORDCOUNT_STATE_BYTES / 4;
   const words = arena.u32(states, wordsPerState * count);
   let total = 0;
   for (let i = 0; i < count; i++) total += words[wordsPerState * i + field]!;
@@ -240,11 +222,11 @@ function stateTotal({ arena, control: { layout } }: Turn, states: number, count:
 }
 
 function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOptions): Promise<RunStats> {
-  const { layout } = turn.control;
-  const blocks = Math.ceil(bytes / layout.ZERO_BLOCK);
+  const { builtins } = turn;
+  const blocks = Math.ceil(bytes / builtins.constants.ZERO_BLOCK);
   return parallelFor(
     turn,
-    { kernel: layout.KERNEL_ZERO, n: blocks, i32: { ZERO_REGION: region, ZERO_BYTES: bytes } },
+    { kernel: builtins.kernel('zeroBlocks'), n: blocks, args: [region, bytes] },
     auxiliaryRun(run, 'static'),
   );
 }
@@ -254,28 +236,22 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
  * lower-cased here, and may merge: `Σ` and `σ` are distinct raw words with one lower case. */
 function collect(
   turn: Turn,
-  args: MapArguments,
+  text: number,
   reduced: { partitions: number; capacity: number; count: number; lineBytes: number },
   entries: number,
   run: ValidatedRunOptions,
 ): Map<string, number> {
-  const {
-    arena,
-    control: { layout },
-  } = turn;
+  const { arena, builtins } = turn;
   const bytes = arena.alloc(reduced.lineBytes);
   const countsAt = arena.alloc(4 * entries);
   const written = arena.alloc(4);
   arena.u32(written, 1)[0] = 0;
   const gather = {
-    ...args,
-    WC_PARTITIONS: reduced.partitions,
-    WC_PARTITION_CAPACITY: reduced.capacity,
-    WC_OUT_BYTES: bytes,
-    WC_OUT_COUNTS: countsAt,
-    WC_WRITTEN: written,
+    kernel: builtins.kernel('gatherWords'),
+    n: reduced.count,
+    args: [text, reduced.partitions, reduced.capacity, bytes, countsAt, written],
   };
-  runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather }, auxiliaryRun(run, 'static'));
+  runOnCaller(turn, gather, auxiliaryRun(run, 'static'));
   const words = arena.u32(written, 1)[0]!;
   const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes)).split('\n');
   const counts = new Map<string, number>();
@@ -349,10 +325,7 @@ function nextPowerOfTwo(value: number): number {
 /** The workers measure the files (any failure rejects with a FileReadError naming the file,
  * before the text is touched), then read them into one region, each file after the one before. */
 async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<PlacedText> {
-  const {
-    arena,
-    control: { layout },
-  } = turn;
+  const { arena, builtins } = turn;
   const encoder = new TextEncoder();
   const paths = files.map((file) => encoder.encode(file));
   const table = arena.alloc(files.length * 16);
@@ -370,8 +343,8 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
     at += path.length;
   });
   const perFile = auxiliaryRun(run, run.schedule);
-  const fileArgs = { FILES_TABLE: table, FILES_STATUS: status };
-  await parallelFor(turn, { kernel: layout.KERNEL_STAT_FILES, n: files.length, i32: fileArgs }, perFile);
+  const fileArgs = [table, status];
+  await parallelFor(turn, { kernel: builtins.kernel('statFiles'), n: files.length, args: fileArgs }, perFile);
   throwForFailedFile(arena.i32(status, files.length), files);
   const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);
   const total = checkTextSize(
@@ -385,7 +358,7 @@ async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOp
   starts.forEach((start, i) => (grownEntries[4 * i + 2] = text + start));
   const readStats = await parallelFor(
     turn,
-    { kernel: layout.KERNEL_READ_FILES, n: files.length, i32: fileArgs },
+    { kernel: builtins.kernel('readFiles'), n: files.length, args: fileArgs },
     perFile,
   );
   throwForFailedFile(arena.i32(status, files.length), files);

@@ -5,10 +5,11 @@ import { AbortError, PoolClosedError, typeError, WorkerCrashError } from '../err
 import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
 import { readLayout } from '../memory/layout.js';
-import { instantiate, kernelModule, PAGE_BYTES, type KernelExports } from '../memory/module.js';
+import { instantiate, kernelModule, PAGE_BYTES } from '../memory/module.js';
 import { Regions } from '../memory/regions.js';
 import { Allocations } from '../engine/allocations.js';
 import { operation, type Executor, type OperationLimits, type Turn } from '../engine/executor.js';
+import { loadBuiltins, type Builtins } from '../ops/builtins.js';
 import { hello, type HelloReply } from '../ops/hello.js';
 import { matmul, type Matrix, type MatmulOptions, type MatmulResult } from '../ops/matmul.js';
 import { wordCount, type WordCountInput, type WordCountOptions, type WordCountResult } from '../ops/wordcount.js';
@@ -55,12 +56,8 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.
   const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
-  const kernels = instantiate(module, memory, table, {
-    now: () => performance.now(),
-    statFiles: filesOnWorkersOnly,
-    readFiles: filesOnWorkersOnly,
-  });
-  const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), workerEntry, maxMemoryPages });
+  const runtime = instantiate(module, memory, table, { now: () => performance.now() });
+  const pool = new Pool(workers, { module, memory, layout: readLayout(runtime), workerEntry, maxMemoryPages });
   await pool.start();
   return pool;
 }
@@ -71,7 +68,8 @@ export class Pool implements Executor {
   readonly size: number;
   readonly #module: WebAssembly.Module;
   readonly #memory: WebAssembly.Memory;
-  readonly #kernels: KernelExports;
+  /** parwasm's own kernels, a library on this pool's memory; loaded by start(). */
+  #builtins: Builtins | undefined;
   readonly #control: ControlBlock;
   readonly #arena: SharedArena;
   /** The arrays of pool.alloc, on the same regions of the memory as the arena's. */
@@ -99,7 +97,6 @@ export class Pool implements Executor {
     this.size = size;
     this.#module = parts.module;
     this.#memory = parts.memory;
-    this.#kernels = parts.kernels;
     this.#workerEntry = parts.workerEntry;
     this.#control = new ControlBlock(parts.memory, parts.layout);
     const regions = new Regions(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
@@ -112,6 +109,7 @@ export class Pool implements Executor {
 
   /** @internal Starts every worker; on any failure stops the others and rejects. */
   async start(): Promise<void> {
+    this.#builtins = await loadBuiltins(this.#memory, this.#arrays, this.#host);
     const starting = Array.from({ length: this.size }, (_, rank) => this.#spawn(rank));
     try {
       const handles = await Promise.all(starting.map((worker) => worker.ready));
@@ -189,6 +187,7 @@ export class Pool implements Executor {
       poolSize: this.size,
       capacity: this.#arena.capacity,
       layout: this.#control.layout,
+      builtins: this.#builtins!.constants,
       locate: (array, path) => this.#locate(array, path),
     };
   }
@@ -293,7 +292,7 @@ export class Pool implements Executor {
         doorbell: this.#doorbell,
         arena: this.#arena,
         poolSize: this.size,
-        kernels: this.#kernels,
+        builtins: this.#builtins!,
         // Every rank has a live worker here: a turn starts only after recovery. (A worker that
         // dies during the turn makes the doorbell refuse to ring until it is replaced.)
         workers: this.#workers as WorkerHandle[],
@@ -326,7 +325,7 @@ export class Pool implements Executor {
       layout: this.#control.layout,
       takeSlots: (count) => {
         const slots: number[] = [];
-        for (let slot = this.#control.layout.FIRST_TABLE_KERNEL; slots.length < count; slot++) {
+        for (let slot = 0; slots.length < count; slot++) {
           if (!this.#usedSlots.has(slot)) slots.push(slot);
         }
         for (const slot of slots) this.#usedSlots.add(slot);
@@ -413,14 +412,9 @@ export class Pool implements Executor {
   }
 }
 
-function filesOnWorkersOnly(): never {
-  throw new Error('files are read by the workers, not on the calling thread');
-}
-
 interface PoolParts {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
-  kernels: KernelExports;
   layout: ControlBlock['layout'];
   workerEntry: URL;
   maxMemoryPages: number;

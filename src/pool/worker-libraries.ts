@@ -22,12 +22,16 @@ export class WorkerLibraries {
   readonly #libraries = new Map<number, Installed>();
   readonly #javascript = new Map<number, JavaScriptKernel>();
   readonly #stackOwner = new Map<number, Installed>();
+  /** The slots of parwasm's own kernels. */
+  readonly #builtin = new Set<number>();
 
   constructor(
     readonly table: WebAssembly.Table,
     readonly parwasmMemory: WebAssembly.Memory,
     readonly layout: Layout,
     readonly rank: number,
+    /** What parwasm's own kernels import besides their memory (src/ops/builtins.ts). */
+    readonly builtinImports: WebAssembly.Imports,
   ) {}
 
   async apply(message: LibraryMessage): Promise<void> {
@@ -43,6 +47,11 @@ export class WorkerLibraries {
     if (javascript) javascript.args = decodeJavaScriptArguments(this.parwasmMemory, this.layout, javascript.memory);
   }
 
+  /** Whether kernel `slot` is one of parwasm's own, whose traps are bugs. */
+  isBuiltin(slot: number): boolean {
+    return this.#builtin.has(slot);
+  }
+
   /** After kernel `slot` failed: its library's stack pointer starts over. */
   recover(slot: number): void {
     this.#stackOwner.get(slot)?.resetStack();
@@ -51,6 +60,7 @@ export class WorkerLibraries {
   #installWasm(message: Extract<LibraryMessage, { kind: 'wasm' }>): Installed {
     const instance = new WebAssembly.Instance(message.module, {
       env: { memory: message.memory, abort: abortFor(message.memory) },
+      ...(message.builtin && this.builtinImports),
     });
     const stackPointer = instance.exports.__stack_pointer as WebAssembly.Global | undefined;
     const top = message.stackTops?.[this.rank];
@@ -62,6 +72,7 @@ export class WorkerLibraries {
       const kernel = instance.exports[name] as WebAssembly.ImportValue;
       const { exports } = new WebAssembly.Instance(adapter, { env: { kernel, memory: this.parwasmMemory } });
       this.#place(slot, exports.run as () => void);
+      if (message.builtin) this.#builtin.add(slot);
     }
     return { slots: message.kernels.map(({ slot }) => slot), resetStack };
   }
@@ -96,6 +107,7 @@ export class WorkerLibraries {
       this.table.set(slot, null);
       this.#javascript.delete(slot);
       this.#stackOwner.delete(slot);
+      this.#builtin.delete(slot);
     }
     this.#libraries.delete(id);
   }

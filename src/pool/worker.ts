@@ -7,6 +7,7 @@ import { instantiate } from '../memory/module.js';
 import { readLayout } from '../memory/layout.js';
 import { readFiles, statFiles } from '../ops/read-files.js';
 import type { LibraryMessage } from '../engine/library-message.js';
+import type { BuiltinImports } from '../ops/builtins.js';
 import { WorkerLibraries } from './worker-libraries.js';
 
 export interface WorkerData {
@@ -30,16 +31,19 @@ const { module, memory, rank, timeOrigin, port, libraries: loaded } = workerData
 const clockOffset = performance.timeOrigin - timeOrigin;
 // This worker's function table: the claim loop calls library kernels through it.
 const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
-const kernels = instantiate(module, memory, table, {
-  now: () => performance.now() + clockOffset,
-  statFiles: (lo, hi) => statFiles(memory, layout, lo, hi),
-  readFiles: (lo, hi) => readFiles(memory, layout, lo, hi),
-});
+const kernels = instantiate(module, memory, table, { now: () => performance.now() + clockOffset });
 const layout = readLayout(kernels);
 const control = new Int32Array(memory.buffer, 0, layout.CONTROL_BYTES / 4);
 const word = (byteOffset: number): number => byteOffset >> 2;
 const doneSeq = word(layout.TELEMETRY + rank * layout.LINE + layout.T_DONE_SEQ);
-const libraries = new WorkerLibraries(table, memory, layout, rank);
+const builtinImports = {
+  worker: { rank, threadId },
+  host: {
+    statFiles: (lo, hi, files, status) => statFiles(memory, lo, hi, files, status),
+    readFiles: (lo, hi, files, status) => readFiles(memory, lo, hi, files, status),
+  },
+} satisfies BuiltinImports;
+const libraries = new WorkerLibraries(table, memory, layout, rank, builtinImports);
 
 kernels.setWorker(rank, threadId);
 for (const message of loaded) await libraries.apply(message);
@@ -79,10 +83,10 @@ function nextJob(seen: number): number {
 function runJob(): void {
   const kernel = Atomics.load(control, word(layout.JOB_KERNEL));
   try {
-    if (kernel >= layout.FIRST_TABLE_KERNEL) libraries.prepare(kernel);
+    libraries.prepare(kernel);
     kernels.runJob();
   } catch (error) {
-    if (kernel < layout.FIRST_TABLE_KERNEL) throw error;
+    if (libraries.isBuiltin(kernel)) throw error;
     reportFailure(error, kernels.currentLo(), kernels.currentHi());
     libraries.recover(kernel);
   }

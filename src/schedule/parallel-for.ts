@@ -1,10 +1,11 @@
 // parallelFor: run one kernel over the index space [0, n) on the pool's workers with a
 // schedule, and report what each worker did. Every operation is built on it.
 import { AbortError, KernelError } from '../errors.js';
-import { writeArguments as writeSlots, type ArgumentSlot } from '../engine/arguments.js';
+import { encodeArguments, writeArguments, type ArgumentSlot, type ArrayOwner } from '../engine/arguments.js';
 import type { SharedArena } from '../memory/arena.js';
 import type { ControlBlock } from '../memory/control-block.js';
-import type { KernelExports } from '../memory/module.js';
+import type { BuiltinConstants } from '../ops/builtin-constants.js';
+import type { ValueType } from '../engine/wasm-binary.js';
 import { abortSignal, booleanArg, callback, integerIn, oneOf, optionsObject } from '../validate.js';
 import { maxChunks, prepareSchedule, SCHEDULES, scheduleId, type Schedule } from './schedules.js';
 import { collectStats, readTrace, type RunStats } from './telemetry.js';
@@ -84,21 +85,37 @@ export function auxiliaryRun(run: ValidatedRunOptions, schedule: Schedule): Vali
   return { ...run, schedule, chunk: undefined, trace: false, onProgress: undefined };
 }
 
+/** A library's kernel as a job runs it (a LibraryKernel, src/engine/library.ts). */
+export interface JobKernel {
+  readonly name: string;
+  /** Its adapter's slot in every worker's function table. */
+  readonly slot: number;
+  /** Its parameters after the index ones; undefined for a JavaScript kernel. */
+  readonly args: readonly ValueType[] | undefined;
+  /** What its array arguments must belong to. */
+  readonly library: ArrayOwner;
+}
+
+/** parwasm's own kernels, as an operation holding its turn sees them (src/ops/builtins.ts). */
+export interface BuiltinKernels {
+  readonly constants: BuiltinConstants;
+  /** The kernel `name` (an export of assembly/kernels/index.ts). */
+  kernel(name: string): JobKernel;
+  /** Runs `kernel` over [lo, hi) on the calling thread, blocking it. */
+  runOnCaller(kernel: JobKernel, lo: number, hi: number, args: readonly ArgumentSlot[]): void;
+}
+
 /** A kernel and its arguments, as the job descriptor carries them. */
 export interface KernelCall {
-  /** Kernel id, from the module's KERNEL_* exports, or a library kernel's table slot. */
-  kernel: number;
+  /** A library's kernel: a user's, or one of parwasm's own (`turn.builtins.kernel(name)`). */
+  kernel: JobKernel;
   /** Size of the index space. */
   n: number;
   /** First index of the space: the kernel computes [lo, lo + n). Default: 0. */
   lo?: number;
-  /** A library kernel's name and its arguments in the descriptor's slots. */
-  library?: { name: string; args: readonly ArgumentSlot[] };
-  /** Integer arguments (byte offsets of regions, sizes, flags) by slot name: `MATMUL_A` is
-   * the slot the module exports as ARG_I32_MATMUL_A. */
-  i32?: Readonly<Record<string, number>>;
-  /** Real arguments by slot name (ARG_F64_...). */
-  f64?: Readonly<Record<string, number>>;
+  /** The kernel's arguments after its index ones, as `pool.parallelFor` takes them (byte
+   * offsets of regions are i32 numbers). Default: none. */
+  args?: readonly unknown[];
 }
 
 /** The shared state a run needs; the pool gives it to the operation that holds the turn. */
@@ -108,8 +125,8 @@ export interface RunContext {
   doorbell: { ring(workers: number): Promise<void> };
   arena: SharedArena;
   poolSize: number;
-  /** The calling thread's own instance of the kernels, on the same memory. */
-  kernels: KernelExports;
+  /** parwasm's own kernels, loaded on the same memory. */
+  builtins: BuiltinKernels;
 }
 
 /** The chunk a schedule uses when the caller names none: static computes its block in one
@@ -139,8 +156,8 @@ export async function parallelFor(
   const traceCapacity = options.trace ? Math.min(maxChunks(schedule, n, chunk, workers), MAX_TRACE_RECORDS) : 0;
   const traceOffset = options.trace ? arena.alloc(Math.max(1, traceCapacity) * layout.TRACE_RECORD_BYTES) : 0;
 
-  writeArguments(control, call);
-  control.store(layout.JOB_KERNEL, call.kernel);
+  writeArguments(control.memory, layout, encode(control, call));
+  control.store(layout.JOB_KERNEL, call.kernel.slot);
   control.store(layout.JOB_N, n);
   control.store(layout.JOB_LO, call.lo ?? 0);
   control.store(layout.ERROR_RANK, 0);
@@ -166,19 +183,19 @@ export async function parallelFor(
   if (progress?.error) throw progress.error.thrown; // the caller's callback threw: its error, after the run
   options.onProgress?.(n, n);
   const wallMs = performance.now() - start;
-  if (call.library && control.load(layout.ERROR_RANK) !== 0) throw kernelError(control, call.library.name);
+  if (control.load(layout.ERROR_RANK) !== 0) throw kernelError(control, call.kernel.name);
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const stats = collectStats(control, { schedule, chunk, workers, n, wallMs });
   return options.trace ? { ...stats, ...readTrace(control, arena, traceOffset, traceCapacity, start) } : stats;
 }
 
-/** Runs a whole kernel call on the calling thread, blocking it: for work smaller than the
- * ~30 µs it takes to wake the workers and hear back from them. */
+/** Runs a whole call of one of parwasm's own kernels on the calling thread, blocking it: for
+ * work smaller than the ~30 µs it takes to wake the workers and hear back from them. */
 export function runOnCaller(context: RunContext, call: KernelCall, options: ValidatedRunOptions): RunStats {
-  writeArguments(context.control, call);
+  const args = encode(context.control, call);
   const start = performance.now();
-  context.kernels.runKernel(call.kernel, 0, call.n);
+  context.builtins.runOnCaller(call.kernel, call.lo ?? 0, (call.lo ?? 0) + call.n, args);
   const wallMs = performance.now() - start;
   options.onProgress?.(call.n, call.n);
   const caller = { rank: 0, busyMs: wallMs, chunks: call.n > 0 ? 1 : 0, items: call.n, stealAttempts: 0, steals: 0 };
@@ -195,22 +212,10 @@ export function runOnCaller(context: RunContext, call: KernelCall, options: Vali
   };
 }
 
-function writeArguments(control: ControlBlock, call: KernelCall): void {
-  const { layout } = control;
-  if (call.library) writeSlots(control.memory, layout, call.library.args);
-  for (const [name, value] of Object.entries(call.i32 ?? {}))
-    control.store(layout.ARGS_I32 + 4 * slotOf(layout.slots.i32, name, layout.ARG_COUNT_I32), value);
-  for (const [name, value] of Object.entries(call.f64 ?? {}))
-    control.storeF64(layout.ARGS_F64 + 8 * slotOf(layout.slots.f64, name, layout.ARG_COUNT_F64), value);
-}
-
-/** The slot of an argument by name; a name the module does not export, or a slot past the
- * descriptor's end, is a bug in the operation: it throws rather than overwrite a field. */
-function slotOf(slots: ReadonlyMap<string, number>, name: string, count: number): number {
-  const slot = slots.get(name);
-  if (slot === undefined) throw new Error(`parwasm.wasm exports no argument slot ${name}`);
-  if (slot < 0 || slot >= count) throw new Error(`argument slot ${name} (${slot}) is past the descriptor's ${count}`);
-  return slot;
+/** The call's arguments checked against its kernel's signature, ready for the descriptor. */
+function encode(control: ControlBlock, call: KernelCall): ArgumentSlot[] {
+  const { kernel } = call;
+  return encodeArguments(call.args, 'options.args', kernel.args, kernel.library, control.layout.ARG_SLOTS);
 }
 
 /** The failure a worker recorded in the control block. */
