@@ -13,12 +13,13 @@
 //   parameters are not probed: load the module's bytes to use them as kernels.
 // - exported globals' values (`__heap_base`, `__stack_pointer`) from the instance, and global
 //   names from the module's "name" custom section, which the API does give.
-// Why the flag is still set at run time, though V8 does not support setting flags after
-// start-up: probing alone refuses kernels of more than MAX_PROBED_PARAMS parameters (tried:
-// test/kernels.test.ts's 7-parameter mandelbrotRow from a Module fails without the flag), and
-// 4^arity link probes cannot go much further. Bytes, a path or a URL need neither.
-import { setFlagsFromString } from 'node:v8';
+// Why the flag is still set at run time (by the Node platform), though V8 does not support
+// setting flags after start-up: probing alone refuses kernels of more than MAX_PROBED_PARAMS
+// parameters (tried: test/kernels.test.ts's 7-parameter mandelbrotRow from a Module fails
+// without the flag), and 4^arity link probes cannot go much further. Bytes, a path or a URL
+// need neither.
 import { typeError } from '../errors.js';
+import type { Platform } from '../platform/platform.js';
 import {
   namesLlvm,
   readNameSection,
@@ -47,8 +48,8 @@ interface ReflectedType {
   value?: string;
 }
 
-export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
-  setFlagsFromString('--experimental-wasm-type-reflection'); // only when a Module is loaded
+export function probeModuleInfo(module: WebAssembly.Module, platform: Platform): ModuleInfo {
+  platform.enableTypeReflection(); // only when a Module is loaded
   const imports: ModuleInfo['imports'] = WebAssembly.Module.imports(module).map(({ module, name, kind }) => ({
     module,
     name,
@@ -122,7 +123,8 @@ function probeMemory(module: WebAssembly.Module): { limits: MemoryLimits; instan
       };
     } catch (error) {
       const message = (error as Error).message;
-      const smaller = /smaller than initial (\d+)/.exec(message);
+      // Node 20's V8: "smaller than initial N"; Chromium 156's: "smaller than the declared initial of N".
+      const smaller = /smaller than (?:the declared )?initial (?:of )?(\d+)/.exec(message);
       const larger = /declared maximum (\d+)/.exec(message);
       if (message.includes('shared state')) return { limits: { initial, maximum: undefined, shared: false } };
       if (smaller && Number(smaller[1]) > initial) initial = Number(smaller[1]);

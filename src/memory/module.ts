@@ -1,6 +1,6 @@
 // The compiled modules: the runtime (claim loop, schedules, layout) and parwasm's own kernels,
-// each one WebAssembly.Module per process, compiled once and handed to every worker.
-import { readFile } from 'node:fs/promises';
+// each one WebAssembly.Module per process, compiled once and handed to every worker. Their
+// bytes come through the platform's reader (a file in Node, a fetch in a browser).
 import { readModuleInfo, type ModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
@@ -25,9 +25,12 @@ interface KernelModule {
 let compiled: Promise<KernelModule> | undefined;
 let builtins: Promise<{ module: WebAssembly.Module; info: ModuleInfo }> | undefined;
 
+/** Reads a packaged file's bytes (the platform's readBytes). */
+type ReadBytes = (url: URL) => Promise<Uint8Array<ArrayBuffer>>;
+
 /** @internal parwasm's runtime module, compiled once per process, and what it declares. */
-export function kernelModule(): Promise<KernelModule> {
-  compiled ??= readFile(wasmUrl).then(async (bytes) => {
+export function kernelModule(read: ReadBytes): Promise<KernelModule> {
+  compiled ??= read(wasmUrl).then(async (bytes) => {
     const info = readModuleInfo(bytes);
     const memory = info.imports.find((entry) => entry.kind === 'memory');
     const maxWorkers = info.exports.get('MAX_WORKERS');
@@ -42,17 +45,17 @@ export function kernelModule(): Promise<KernelModule> {
 
 /** @internal parwasm's own kernels (the fused build where it validates), compiled once per
  * process, and what their binary declares. */
-export function builtinsModule(): Promise<{ module: WebAssembly.Module; info: ModuleInfo }> {
-  builtins ??= chooseBuiltins().then(async (bytes) => ({
+export function builtinsModule(read: ReadBytes): Promise<{ module: WebAssembly.Module; info: ModuleInfo }> {
+  builtins ??= chooseBuiltins(read).then(async (bytes) => ({
     module: await WebAssembly.compile(bytes),
     info: readModuleInfo(bytes),
   }));
   return builtins;
 }
 
-async function chooseBuiltins() {
-  const fma = await readFile(fmaBuiltinsUrl);
-  return WebAssembly.validate(fma) ? fma : readFile(builtinsUrl);
+async function chooseBuiltins(read: ReadBytes) {
+  const fma = await read(fmaBuiltinsUrl);
+  return WebAssembly.validate(fma) ? fma : read(builtinsUrl);
 }
 
 export const PAGE_BYTES = 65536;

@@ -58,7 +58,7 @@ export async function loadBuiltins(
   arrays: Allocations,
   context: LoadContext,
 ): Promise<Builtins> {
-  const { module, info } = await builtinsModule();
+  const { module, info } = await builtinsModule(context.platform.readBytes);
   const library = registerBuiltins(module, info, memory, arrays, context);
   const imports: BuiltinImports = {
     // The calling thread runs kernels only while the workers are idle: rank 0's scratch is free.
