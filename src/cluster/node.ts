@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { AbortError } from '../errors.js';
 import { createPool, type Pool } from '../pool/pool.js';
 import { connect, redactedUrl } from './connection.js';
+import { openKernelDirectory } from './kernel-dir.js';
 import { DYNAMIC_QUEUE, ENDED_CHANNEL, inputKey, liveKey, nodeQueue, QUEUE_PREFIX, resultsKey } from './keys.js';
 import { NODE_KERNELS, type InputReader, type NodeKernel } from './node-kernels.js';
 import { loadPeers } from './peers.js';
@@ -21,6 +22,10 @@ export interface NodeOptions {
   workers?: number;
   /** The node's name in the cluster. Default: `<hostname>-<pid>`. */
   name?: string;
+  /** The directory of users' kernel files the node may serve, and the only place it takes
+   * kernel code from (a job names a file inside it; nothing else). Checked when the node
+   * starts. Default: none, parwasm's own kernels only. */
+  kernels?: string;
   /** Where the node says what it does (joins, operations, leaves). Default: none. */
   log?: (line: string) => void;
 }
@@ -43,6 +48,8 @@ export interface ClusterNode {
 
 export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   const peers = await loadPeers();
+  // Before anything connects: a node started with a wrong directory fails at once.
+  const kernels = options.kernels === undefined ? undefined : await openKernelDirectory(options.kernels);
   const log = options.log ?? (() => undefined);
   const host = hostname();
   const name = options.name ?? `${host}-${process.pid}`;
@@ -78,6 +85,7 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     const registration = await register(redis, { name, host, workers: pool.size });
     log(`${name}: joined ${redactedUrl(options.redis)} with ${pool.size} workers on ${host}`);
+    if (kernels) log(`${name}: kernel files from ${kernels.root} only`);
     const ownPool = pool;
     const ownSubscriber = subscriber;
     let closing: Promise<void> | undefined;
