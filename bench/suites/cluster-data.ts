@@ -9,7 +9,7 @@ import { createPool, type Pool } from 'parwasm';
 import type { ClusterStats } from 'parwasm/cluster';
 import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { countFiles } from '../../src/baselines/wordcount.js';
-import { formatMs, measure, printTable, type Row } from '../measure.js';
+import { formatDeltaMs, formatMs, measure, printTable, type Row } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 import { FULL, killCost, withCluster, type BenchCluster } from './cluster.js';
 import { corpusFiles } from './wordcount.js';
@@ -133,8 +133,8 @@ export async function clusterKill(options: SuiteOptions): Promise<void> {
     for (let trial = 0; trial < KILL_TRIALS; trial++) costs.push(await killCost(client, url, nodes, view, reference));
     const sorted = [...costs].sort((x, y) => x - y);
     console.log(
-      `\nA node killed a third of the way in, ${KILL_TRIALS} trials: +${sorted.map(formatMs).join(', +')} ` +
-        `(median +${formatMs(sorted[Math.floor(KILL_TRIALS / 2)]!)}).`,
+      `\nA node killed a third of the way in, ${KILL_TRIALS} trials: ${sorted.map(formatDeltaMs).join(', ')} ` +
+        `(median ${formatDeltaMs(sorted[Math.floor(KILL_TRIALS / 2)]!)}).`,
     );
   });
 }

@@ -7,7 +7,7 @@ import { createPool } from 'parwasm';
 import { connectCluster, type Cluster } from 'parwasm/cluster';
 import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { startNode, startRedis, type TestNode } from '../../test/cluster/harness.js';
-import { formatMs, measure, printTable, type Row, type TaskSpec } from '../measure.js';
+import { formatDeltaMs, formatMs, measure, printTable, type Row, type TaskSpec } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 
 export const FULL = { xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 2000 };
@@ -118,7 +118,7 @@ export async function killCost(
   const retries = result.stats.perNode.reduce((sum, node) => sum + node.retries, 0);
   console.log(
     `\nA node killed a third of the way into Mandelbrot ${view.width}² on ${nodes.length} nodes: ${formatMs(killedMs)} ` +
-      `against ${formatMs(normalMs)} with no kill (+${formatMs(killedMs - normalMs)}; ${retries} job(s) redone, exact).`,
+      `against ${formatMs(normalMs)} with no kill (${formatDeltaMs(killedMs - normalMs)}; ${retries} job(s) redone, exact).`,
   );
   // The killed node's registration lingers until it expires; the replacement takes a new name.
   nodes[1] = await startNode(url, `${victim.name}-again`);
