@@ -1,9 +1,9 @@
 // The cluster with data to move, on one machine: matmul f64 (A and B go to Redis, C comes
 // back) and word count of the SpamAssassin corpus (paths go out, partial tables come back)
-// on 1..N nodes of one worker each, beside the local pool with as many workers; and what a
-// node killed mid-run costs, over several trials. `--workers 1,2` sets the node and worker
-// counts; `--sizes` matmul's n (default 2048), the corpus's repeats (default 1), the killed
-// image's side (default 2048).
+// on 1..N nodes of one worker each, beside the local pool with as many workers; what a node
+// killed mid-run costs, over several trials; and matmul's B on a node, copied per job or
+// placed once. `--workers 1,2` sets the node and worker counts; `--sizes` matmul's n
+// (default 2048), the corpus's repeats (default 1), the killed image's side (default 2048).
 import { statSync } from 'node:fs';
 import { createPool, type Pool } from 'parwasm';
 import type { ClusterStats } from 'parwasm/cluster';
@@ -137,4 +137,38 @@ export async function clusterKill(options: SuiteOptions): Promise<void> {
         `(median ${formatDeltaMs(sorted[Math.floor(KILL_TRIALS / 2)]!)}).`,
     );
   });
+}
+
+/** A node's matmul jobs of one operation, on one local pool (no Redis): B copied into the
+ * pool by every job (an ordinary array) against B placed once with pool.alloc (what a node
+ * does), with the time spent packing B in each. `--sizes` n (default 2048), 16 jobs. */
+export async function clusterMatmulB({ sizes, workers }: SuiteOptions): Promise<void> {
+  const n = sizes?.[0] ?? 2048;
+  const jobs = 16;
+  const rowsPerJob = Math.ceil(n / jobs);
+  await using pool = await createPool({ workers: Math.min(...workers) });
+  const random = () => Float64Array.from({ length: n * n }, () => Math.random() - 0.5);
+  const a = random();
+  const ordinary = random();
+  const placed = pool.alloc(Float64Array, n * n);
+  placed.set(ordinary);
+  const operation = async (b: Float64Array) => {
+    const start = performance.now();
+    let packing = 0;
+    for (let lo = 0; lo < n; lo += rowsPerJob) {
+      const rows = Math.min(rowsPerJob, n - lo);
+      const result = await pool.matmul(
+        { rows, cols: n, data: a.subarray(lo * n, (lo + rows) * n) },
+        { rows: n, cols: n, data: b },
+      );
+      packing += result.packStats?.wallMs ?? 0;
+    }
+    return `${formatMs(performance.now() - start)} (packing ${formatMs(packing)})`;
+  };
+  console.log(`\n### A node's matmul jobs, n = ${n} f64, ${jobs} jobs, ${plural(pool.size, 'worker')}\n`);
+  console.log('| round | B copied by every job | B placed once (pool.alloc) |');
+  console.log('|---|---|---|');
+  for (let round = 1; round <= 3; round++)
+    console.log(`| ${round} | ${await operation(ordinary)} | ${await operation(placed)} |`);
+  pool.free(placed);
 }
