@@ -1,12 +1,19 @@
 // The load-balancing study across machines: the same Mandelbrot view run on a cluster's
 // nodes with each schedule (`static`: a block per node; `dynamic`: one queue all nodes pull
 // from), traced, so that each node's share and its timeline can be compared.
-import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats, JobRecord, NodeStats } from '../cluster/stats.js';
 import { CLUSTER_SCHEDULES } from '../cluster/run-options.js';
 import { typeError } from '../errors.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
 import { validateStudyView, type StudyView } from './study.js';
+
+/** What the study asks of a cluster (a Cluster from connectCluster): its mandelbrot. Declared
+ * here so that parwasm/report's declarations need neither bullmq's types nor ioredis's. */
+export interface StudiedCluster {
+  mandelbrot(
+    options: StudyView & { schedule: ClusterStudyRun['schedule']; chunk?: number; trace: boolean },
+  ): Promise<{ data: Uint32Array; stats: ClusterStats }>;
+}
 
 export interface ClusterStudyOptions {
   /** Rows per job for `dynamic` (`static` gives each node one block).
@@ -39,7 +46,7 @@ export interface ClusterStudy {
 /** Runs `view` on the cluster once per schedule, traced. Arguments are checked before the
  * first job is queued: a bad one is a ValidationError naming it (`view.height`). */
 export async function studyClusterMandelbrot(
-  cluster: Cluster,
+  cluster: StudiedCluster,
   view: StudyView,
   options?: ClusterStudyOptions,
 ): Promise<ClusterStudy> {
