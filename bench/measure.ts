@@ -57,6 +57,11 @@ export function printTable(title: string, rows: Row[], extra: Record<string, (ro
   for (const line of lines) console.log(`| ${line.join(' | ')} |`);
 }
 
+/** A difference of times with its sign: `+1.20 s`, `−350.00 ms`. */
+export function formatDeltaMs(ms: number): string {
+  return `${ms < 0 ? '−' : '+'}${formatMs(Math.abs(ms))}`;
+}
+
 export function formatMs(ms: number): string {
   if (ms < 1) return `${(ms * 1000).toFixed(1)} µs`;
   if (ms < 1000) return `${ms.toFixed(2)} ms`;

@@ -15,6 +15,7 @@ import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
 import { cluster } from './suites/cluster.js';
+import { clusterKill, clusterMatmul, clusterMatmulB, clusterWordcount } from './suites/cluster-data.js';
 
 // The matmul suite measures the fused kernels beside the unfused ones; Node 20 validates
 // relaxed SIMD only behind this flag, which must be set before the first pool compiles
@@ -33,6 +34,10 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   memory,
   kernels,
   cluster,
+  'cluster-matmul': clusterMatmul,
+  'cluster-wordcount': clusterWordcount,
+  'cluster-kill': clusterKill,
+  'cluster-matmul-b': clusterMatmulB,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */

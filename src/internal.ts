@@ -9,6 +9,7 @@ export type { KernelCall } from './schedule/parallel-for.js';
 export { staticBlock } from './schedule/schedules.js';
 export { SharedArena } from './memory/arena.js';
 export { markRun, spinRun, faultRun } from './ops/synthetic.js';
+export { openKernelDirectory } from './cluster/kernel-dir.js';
 
 import type { Turn } from './engine/executor.js';
 import type { Pool } from './pool/pool.js';

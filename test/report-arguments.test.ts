@@ -4,16 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from 'parwasm';
 import {
   binCounts,
+  busyByNode,
   busyBySchedule,
   chunkTimeline,
   costHistogram,
   imbalanceByWorkers,
   mandelbrotPng,
+  nodeTimeline,
   palette,
   renderPng,
   renderSvg,
   rowCostScatter,
   studyMarkdown,
+  writeClusterStudyReport,
   writeStudyReport,
 } from 'parwasm/report';
 
@@ -77,6 +80,19 @@ const cases: [call: string, run: () => unknown, argument: string, kind: Kind][] 
   ],
   ['chunkTimeline, a title as a number', () => chunkTimeline([], 3 as never), 'title', TypeError],
   ['chunkTimeline, a record of null', () => chunkTimeline([null as never], 'x'), 'trace[0]', TypeError],
+  [
+    'busyByNode, a node as a number',
+    () => busyByNode([{ schedule: 'static', node: 1 as never, busyMs: 1 }]),
+    'rows[0].node',
+    TypeError,
+  ],
+  ['nodeTimeline, a title as a number', () => nodeTimeline([], 3 as never), 'title', TypeError],
+  [
+    'nodeTimeline, an infinite end',
+    () => nodeTimeline([{ node: 'a', lo: 0, hi: 1, t0: 0, t1: Infinity }], 'x'),
+    'trace[0].t1',
+    RangeError,
+  ],
   ['imbalanceByWorkers, not an array', () => imbalanceByWorkers('rows' as never), 'rows', TypeError],
   [
     'rowCostScatter, a NaN time',
@@ -93,6 +109,13 @@ const cases: [call: string, run: () => unknown, argument: string, kind: Kind][] 
   ['renderPng, scale as text', () => renderPng(spec, '2' as never), 'scale', TypeError],
   ['writeStudyReport, no study', () => writeStudyReport(undefined as never, 'dir'), 'study', TypeError],
   ['writeStudyReport, an empty folder name', () => writeStudyReport({} as never, ''), 'dir', TypeError],
+  ['writeClusterStudyReport, no study', () => writeClusterStudyReport(null as never, 'dir'), 'study', TypeError],
+  [
+    'writeClusterStudyReport, no folder',
+    () => writeClusterStudyReport({ runs: [] } as never, undefined as never),
+    'dir',
+    TypeError,
+  ],
   ['studyMarkdown, no study', () => studyMarkdown(null as never, []), 'study', TypeError],
   ['studyMarkdown, a picture as a number', () => studyMarkdown({} as never, [3 as never]), 'pictures[0]', TypeError],
 ];

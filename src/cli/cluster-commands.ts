@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats } from '../cluster/stats.js';
 import type { ClusterCommand } from './cluster-flag.js';
-import { NAMED_VIEWS as VIEWS } from './view.js';
+import { picture } from './view.js';
 import { productShape, randomMatrix } from './matmul.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
@@ -19,7 +19,8 @@ const COMMON = {
 } as const;
 
 const HELP = `usage: parwasm hello --cluster URL [--json]
-       parwasm mandelbrot --cluster URL [--size N] [--max-iter N] [--view full|seahorse] [--out FILE.png]
+       parwasm mandelbrot --cluster URL [--size N | --width N --height N] [--view V | --center RE,IM --span W]
+                          [--max-iter N] [--out FILE.png]
        parwasm matmul --cluster URL [--n N] [--m M] [--k K] [--dtype f64|f32]
        parwasm wordcount --cluster URL [--top K] FILE|DIR...
 
@@ -28,6 +29,7 @@ rediss:// for TLS), served by 'parwasm node'. Needs the packages bullmq and iore
 
   --schedule S    dynamic (one queue all nodes pull from; default) or static (a block per node)
   --chunk N       items per job (default: the operation's)
+  Mandelbrot's picture flags read as the local command's (parwasm mandelbrot --help).
   --json          print the result as JSON`;
 
 /** Runs `command` with `args` (which hold --cluster URL) on the cluster. */
@@ -85,31 +87,32 @@ async function mandelbrot(args: string[]): Promise<void> {
   const flags = parseCommand(args, {
     ...COMMON,
     size: { type: 'string' },
-    'max-iter': { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
     view: { type: 'string' },
+    center: { type: 'string' },
+    span: { type: 'string' },
+    'max-iter': { type: 'string' },
     out: { type: 'string' },
   });
   if (flags.help) return void console.log(HELP);
-  const viewName = flags.view ?? 'full';
-  if (viewName !== 'full' && viewName !== 'seahorse')
-    throw new UsageError(`--view must be full or seahorse (got '${viewName}')`);
-  const size = positiveInteger(flags.size, 'size') ?? 1024;
-  const maxIter = positiveInteger(flags['max-iter'], 'max-iter') ?? VIEWS[viewName].maxIter;
+  // The local command's reading of the picture's flags, so both draw the same picture.
+  const { label, ...view } = picture(flags);
+  const { width, height, maxIter } = view;
   await using cluster = await open(flags.cluster);
-  const result = await cluster.mandelbrot({
-    ...VIEWS[viewName],
-    width: size,
-    height: size,
-    maxIter,
-    ...runOptions(flags),
-  });
+  const result = await cluster.mandelbrot({ ...view, ...runOptions(flags) });
   if (flags.out) {
     const { mandelbrotPng } = await import('../report/png.js');
     await writeFile(flags.out, mandelbrotPng(result, maxIter));
   }
-  if (flags.json)
-    return void console.log(JSON.stringify({ width: size, height: size, maxIter, stats: result.stats }, null, 2));
-  report(`mandelbrot ${size}² (${viewName} view, maxIter ${maxIter}) on the cluster`, result.stats);
+  if (flags.json) {
+    const { xmin, xmax, ymin, ymax } = view;
+    return void console.log(
+      JSON.stringify({ width, height, xmin, xmax, ymin, ymax, maxIter, stats: result.stats }, null, 2),
+    );
+  }
+  const pixels = width === height ? `${width}²` : `${width}×${height}`;
+  report(`mandelbrot ${pixels} (${label}, maxIter ${maxIter}) on the cluster`, result.stats);
   if (flags.out) console.log(`image: ${flags.out}`);
 }
 

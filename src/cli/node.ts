@@ -1,7 +1,7 @@
 // parwasm node: serve a cluster's jobs with a local pool until SIGINT or SIGTERM.
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
-const HELP = `usage: parwasm node --redis URL [--workers N] [--name NAME]
+const HELP = `usage: parwasm node --redis URL [--workers N] [--name NAME] [--kernels DIR]
 
 Joins the cluster whose Redis is at URL and computes its operations' jobs on a local pool
 until SIGINT or SIGTERM, which lets the current job finish and leaves cleanly. Needs the
@@ -10,6 +10,9 @@ packages bullmq and ioredis (npm install bullmq ioredis).
   --redis URL     redis://[:password@]host[:port][/db], or rediss:// for TLS
   --workers N     worker threads (default: the number of CPU cores)
   --name NAME     the node's name in the cluster (default: <hostname>-<pid>)
+  --kernels DIR   the directory of users' kernel files this node may serve: a job names a
+                  file inside it, never one outside (no absolute paths, '..' or symbolic
+                  links out of it), and no code comes over Redis (default: parwasm's own only)
   -h, --help      this text`;
 
 export async function runNode(args: string[]): Promise<void> {
@@ -17,6 +20,7 @@ export async function runNode(args: string[]): Promise<void> {
     redis: { type: 'string' },
     workers: { type: 'string' },
     name: { type: 'string' },
+    kernels: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) return void console.log(HELP);
@@ -30,6 +34,7 @@ export async function runNode(args: string[]): Promise<void> {
       redis: flags.redis,
       ...(workers === undefined ? {} : { workers }),
       ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(flags.kernels === undefined ? {} : { kernels: flags.kernels }),
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     });
   } catch (error) {

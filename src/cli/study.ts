@@ -2,14 +2,17 @@
 import { resolve } from 'node:path';
 import { chartLibraries } from '../report/chart-libraries.js';
 import { createPool } from '../pool/create-pool.js';
-import { studyMandelbrot } from '../report/study.js';
+import { studyMandelbrot, type StudyView } from '../report/study.js';
+import { studyClusterMandelbrot } from '../report/cluster-study.js';
+import { writeClusterStudyReport } from '../report/write-cluster-study.js';
 import { writeStudyReport } from '../report/write-study.js';
 import { MEMORY_FLAG_HELP } from './memory-flag.js';
 import { makeOutDir } from './out-file.js';
 import { poolOptions } from './run-flags.js';
-import { parseCommand, positiveInteger } from './usage.js';
+import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
 const HELP = `usage: parwasm study [--workers N] [--size N] [--max-iter N] [--chunk N] [--max-memory B] [--out DIR] [--json]
+       parwasm study --cluster URL [--size N] [--max-iter N] [--chunk N] [--out DIR] [--json]
 
 Measures the cost of every row of the full Mandelbrot view, predicts the imbalance of each
 schedule for 2 to 64 workers from it, measures every schedule on this machine's workers,
@@ -18,8 +21,11 @@ and writes the image, the charts and study.md into DIR.
   --workers N    worker threads (default: the number of CPU cores)
   --size N       image width and height in pixels (default: 1024)
   --max-iter N   iteration limit (default: 1000)
-  --chunk N      rows per claim for every schedule but static (default: 1)
-  --out DIR      where to write the report (default: report/study)
+  --chunk N      rows per claim for every schedule but static (default: 1; on a cluster,
+                 rows per dynamic job, default: 16 jobs per node)
+  --out DIR      where to write the report (default: report/study, report/cluster-study)
+  --cluster URL  run the view on the cluster whose Redis is at URL (served by 'parwasm node'),
+                 static and dynamic across its nodes, and draw a timeline per node
 ${MEMORY_FLAG_HELP}
   --json         print the figures as JSON instead of a summary`;
 
@@ -31,6 +37,7 @@ export async function runStudy(args: string[]): Promise<void> {
     chunk: { type: 'string' },
     'max-memory': { type: 'string' },
     out: { type: 'string' },
+    cluster: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -50,6 +57,7 @@ export async function runStudy(args: string[]): Promise<void> {
     maxIter: positiveInteger(flags['max-iter'], 'max-iter') ?? 1000,
   };
   const chunk = positiveInteger(flags.chunk, 'chunk');
+  if (flags.cluster !== undefined) return studyOnCluster(flags.cluster, view, chunk, flags);
   const options = poolOptions(flags);
   const out = await makeOutDir(resolve(flags.out ?? 'report/study'));
   await using pool = await createPool(options);
@@ -74,6 +82,31 @@ export async function runStudy(args: string[]): Promise<void> {
       .filter((row) => row.workers === workers)
       .map((row) => `${row.schedule} ${row.imbalance.toFixed(2)}`);
     console.log(`predicted imbalance, ${String(workers).padStart(2)} workers: ${cells.join(', ')}`);
+  }
+  console.log(`report: ${files.at(-1)}`);
+}
+
+/** The study across a cluster's nodes: static and dynamic, a timeline per node. */
+async function studyOnCluster(
+  url: string,
+  view: StudyView,
+  chunk: number | undefined,
+  flags: { workers?: string; 'max-memory'?: string; out?: string; json?: boolean },
+): Promise<void> {
+  if (flags.workers !== undefined || flags['max-memory'] !== undefined)
+    throw new UsageError("--workers and --max-memory are the nodes' own (parwasm node --workers N)");
+  const out = await makeOutDir(resolve(flags.out ?? 'report/cluster-study'));
+  // Loaded on demand: the local study must not need bullmq and ioredis.
+  const { connectCluster } = await import('../cluster/client.js');
+  await using cluster = await connectCluster({ redis: url });
+  const study = await studyClusterMandelbrot(cluster, view, chunk === undefined ? {} : { chunk });
+  const files = await writeClusterStudyReport(study, out);
+  if (flags.json) return void console.log(JSON.stringify({ view: study.view, runs: study.runs, files }, null, 2));
+  for (const run of study.runs) {
+    const shares = run.perNode.map((node) => `${node.name} ${node.items} rows in ${node.jobs} jobs`).join(', ');
+    console.log(
+      `${run.schedule}: ${run.wallMs.toFixed(1)} ms, imbalance across nodes ${run.imbalance.toFixed(3)} (${shares})`,
+    );
   }
   console.log(`report: ${files.at(-1)}`);
 }

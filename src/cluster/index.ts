@@ -15,3 +15,5 @@ export type { ClusterRunOptions } from './run-options.js';
 export type { ClusterStats, NodeStats, JobRecord } from './stats.js';
 export { NodeLostError, RedisUnavailableError } from './errors.js';
 export { LOCK_DURATION_MS, STALLED_INTERVAL_MS, MAX_STALLED_COUNT } from './settings.js';
+export { studyClusterMandelbrot } from '../report/cluster-study.js';
+export type { ClusterStudy, ClusterStudyOptions, ClusterStudyRun } from '../report/cluster-study.js';

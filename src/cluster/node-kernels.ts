@@ -17,7 +17,10 @@ export interface InputReader {
 
 export interface NodeKernel<Input = unknown> {
   /** Reads what every job of an operation shares; a node does it once per operation. */
-  load(read: InputReader): Promise<Input>;
+  load(read: InputReader, pool: Pool): Promise<Input>;
+  /** Gives back what `load` took from the pool, once the operation is over on this node and
+   * none of its jobs runs any more. */
+  unload?(input: Input, pool: Pool): void;
   run(job: {
     pool: Pool;
     input: Input;
@@ -62,12 +65,19 @@ interface MatmulShape {
   n: number;
 }
 
-/** Index space: rows of C; inputs `shape`, `a` (read by rows), `b` (read whole, once);
- * output: the rows of C. */
+/** Index space: rows of C; inputs `shape`, `a` (read by rows), `b` (read whole, once, into
+ * the pool's memory: every job reads it there with no copy); output: the rows of C. */
 const matmulRows: NodeKernel<{ shape: MatmulShape; b: Float64Array | Float32Array }> = {
-  async load(read) {
+  async load(read, pool) {
     const shape = JSON.parse((await read.get('shape')).toString()) as MatmulShape;
-    return { shape, b: typedArray(shape.dtype, await read.get('b')) };
+    const bytes = await read.get('b');
+    const length = shape.k * shape.n;
+    const b = shape.dtype === 'f64' ? pool.alloc(Float64Array, length) : pool.alloc(Float32Array, length);
+    new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(bytes);
+    return { shape, b };
+  },
+  unload({ b }, pool) {
+    pool.free(b);
   },
   async run({ pool, input: { shape, b }, lo, hi, read, signal }) {
     const size = shape.dtype === 'f64' ? 8 : 4;

@@ -8,8 +8,9 @@ import { AbortError } from '../errors.js';
 import { createPool } from '../pool/create-pool.js';
 import type { Pool } from '../pool/pool.js';
 import { connect, redactedUrl } from './connection.js';
+import { openKernelDirectory } from './kernel-dir.js';
 import { DYNAMIC_QUEUE, ENDED_CHANNEL, inputKey, liveKey, nodeQueue, QUEUE_PREFIX, resultsKey } from './keys.js';
-import { NODE_KERNELS, type InputReader } from './node-kernels.js';
+import { NODE_KERNELS, type InputReader, type NodeKernel } from './node-kernels.js';
 import { loadPeers } from './peers.js';
 import { encodeResult, type JobData, type ResultHeader } from './protocol.js';
 import { register } from './registry.js';
@@ -22,6 +23,10 @@ export interface NodeOptions {
   workers?: number;
   /** The node's name in the cluster. Default: `<hostname>-<pid>`. */
   name?: string;
+  /** The directory of users' kernel files the node may serve, and the only place it takes
+   * kernel code from (a job names a file inside it; nothing else). Checked when the node
+   * starts. Default: none, parwasm's own kernels only. */
+  kernels?: string;
   /** Where the node says what it does (joins, operations, leaves). Default: none. */
   log?: (line: string) => void;
 }
@@ -44,6 +49,8 @@ export interface ClusterNode {
 
 export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   const peers = await loadPeers();
+  // Before anything connects: a node started with a wrong directory fails at once.
+  const kernels = options.kernels === undefined ? undefined : await openKernelDirectory(options.kernels);
   const log = options.log ?? (() => undefined);
   const host = hostname();
   const name = options.name ?? `${host}-${process.pid}`;
@@ -79,6 +86,7 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     const registration = await register(redis, { name, host, workers: pool.size });
     log(`${name}: joined ${redactedUrl(options.redis)} with ${pool.size} workers on ${host}`);
+    if (kernels) log(`${name}: kernel files from ${kernels.root} only`);
     const ownPool = pool;
     const ownSubscriber = subscriber;
     let closing: Promise<void> | undefined;
@@ -107,10 +115,19 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   }
 }
 
+/** An operation's inputs on this node, and the jobs using them now. */
+interface CachedInput {
+  input: Promise<unknown>;
+  kernel: NodeKernel;
+  users: number;
+  /** Forgotten (the operation ended, or newer ones pushed it out): unload when unused. */
+  dropped: boolean;
+}
+
 /** Runs jobs: looks the kernel up, reads the operation's inputs once, computes, pushes the
  * result (or the error) to the operation's results list. */
 class JobServer {
-  readonly #inputs = new Map<string, Promise<unknown>>();
+  readonly #inputs = new Map<string, CachedInput>();
   readonly #running = new Map<string, { op: string; controller: AbortController }>();
 
   constructor(
@@ -125,7 +142,7 @@ class JobServer {
 
   /** The client announced that operation `op` ended: stop its jobs, forget its inputs. */
   ended(op: string): void {
-    this.#inputs.delete(op);
+    this.#drop(op);
     for (const job of this.#running.values())
       if (job.op === op) job.controller.abort(new AbortError('operation ended'));
   }
@@ -147,14 +164,16 @@ class JobServer {
       startedAt,
       retried: job.attemptsStarted > 1 || job.stalledCounter > 0,
     };
+    let cached: CachedInput | undefined;
     try {
       const kernel = NODE_KERNELS[kernelName];
       if (!kernel) throw new Error(`node ${this.name} has no kernel '${kernelName}'`);
       const read = this.#reader(op);
-      const input = await this.#input(op, () => {
+      cached = this.#input(op, kernel, () => {
         this.log(`${this.name}: operation ${op} (${kernelName})`);
-        return kernel.load(read);
+        return kernel.load(read, this.pool);
       });
+      const input = await cached.input;
       const payload = await kernel.run({ pool: this.pool, input, lo, hi, read, signal: controller.signal });
       await this.#push(op, { ...header, busyMs: performance.now() - start, endedAt: Date.now() }, payload);
     } catch (error) {
@@ -166,6 +185,7 @@ class JobServer {
       throw error;
     } finally {
       this.#running.delete(key);
+      if (cached) this.#release(cached);
     }
   }
 
@@ -177,15 +197,38 @@ class JobServer {
     );
   }
 
-  #input(op: string, load: () => Promise<unknown>): Promise<unknown> {
-    let input = this.#inputs.get(op);
-    if (!input) {
-      input = load();
-      input.catch(() => this.#inputs.delete(op));
-      this.#inputs.set(op, input);
-      if (this.#inputs.size > CACHED_OPERATIONS) this.#inputs.delete(this.#inputs.keys().next().value!);
+  /** The operation's inputs, loaded on its first job here, in use until #release. */
+  #input(op: string, kernel: NodeKernel, load: () => Promise<unknown>): CachedInput {
+    let cached = this.#inputs.get(op);
+    if (!cached) {
+      const loading: CachedInput = { input: load(), kernel, users: 0, dropped: false };
+      // A load that failed is forgotten, so that the operation's next job here tries again.
+      loading.input.catch(() => this.#inputs.get(op) === loading && this.#drop(op));
+      this.#inputs.set(op, loading);
+      cached = loading;
+      if (this.#inputs.size > CACHED_OPERATIONS) this.#drop(this.#inputs.keys().next().value!);
     }
-    return input;
+    cached.users += 1;
+    return cached;
+  }
+
+  #release(cached: CachedInput): void {
+    cached.users -= 1;
+    if (cached.dropped && cached.users === 0) this.#unload(cached);
+  }
+
+  /** Forgets an operation's inputs; what they hold in the pool goes back once no job uses them. */
+  #drop(op: string): void {
+    const cached = this.#inputs.get(op);
+    if (!cached) return;
+    this.#inputs.delete(op);
+    cached.dropped = true;
+    if (cached.users === 0) this.#unload(cached);
+  }
+
+  #unload({ input, kernel }: CachedInput): void {
+    // A load that failed holds nothing; a pool already closed has given everything back.
+    input.then((value) => kernel.unload?.(value, this.pool)).catch(() => undefined);
   }
 
   #reader(op: string): InputReader {

@@ -59,12 +59,22 @@ export function costHistogram(counts: Uint32Array, maxIter: number): ChartSpec {
 /** Grouped bars: busy ms per worker rank, one bar per schedule in each group. */
 export function busyBySchedule(rows: { schedule: string; rank: number; busyMs: number }[]): ChartSpec {
   checkRecords(rows, 'rows', ['rank', 'busyMs'], ['schedule']);
+  return busyBars('Busy time per worker, by schedule', rows, { field: 'rank', title: 'Worker rank (index)' });
+}
+
+/** Grouped bars: busy ms per node of a cluster, one bar per schedule in each group. */
+export function busyByNode(rows: { schedule: string; node: string; busyMs: number }[]): ChartSpec {
+  checkRecords(rows, 'rows', ['busyMs'], ['schedule', 'node']);
+  return busyBars('Busy time per node, by schedule', rows, { field: 'node', title: 'Node' });
+}
+
+function busyBars(title: string, values: object[], lane: { field: string; title: string }): ChartSpec {
   return {
-    ...base('Busy time per worker, by schedule'),
-    data: { values: rows },
+    ...base(title),
+    data: { values },
     mark: 'bar',
     encoding: {
-      x: { field: 'rank', type: 'ordinal', axis: { labelAngle: 0 }, title: 'Worker rank (index)' },
+      x: { field: lane.field, type: 'ordinal', axis: { labelAngle: 0 }, title: lane.title },
       xOffset: { field: 'schedule', type: 'nominal' },
       y: { field: 'busyMs', type: 'quantitative', title: 'Busy time (ms)' },
       color: { field: 'schedule', type: 'nominal', title: 'Schedule' },
@@ -78,16 +88,29 @@ export function chunkTimeline(
   title: string,
 ): ChartSpec {
   checkRecords(trace, 'trace', ['rank', 'lo', 'hi', 't0', 't1']);
+  return timeline(trace, { field: 'rank', title: 'Worker rank (index)' }, title);
+}
+
+/** Gantt timeline of a cluster run: one bar per job from t0 to t1 (ms) on its node's row. */
+export function nodeTimeline(
+  trace: { node: string; lo: number; hi: number; t0: number; t1: number }[],
+  title: string,
+): ChartSpec {
+  checkRecords(trace, 'trace', ['lo', 'hi', 't0', 't1'], ['node']);
+  return timeline(trace, { field: 'node', title: 'Node' }, title);
+}
+
+function timeline(values: object[], lane: { field: string; title: string }, title: unknown): ChartSpec {
   if (typeof title !== 'string') throw typeError('title', 'a string', title);
   return {
     ...base(title),
-    data: { values: trace },
+    data: { values },
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
     encoding: {
       x: { field: 't0', type: 'quantitative', title: 'Time (ms)' },
       x2: { field: 't1' },
-      y: { field: 'rank', type: 'ordinal', title: 'Worker rank (index)' },
-      color: { field: 'rank', type: 'nominal', legend: null },
+      y: { field: lane.field, type: 'ordinal', title: lane.title },
+      color: { field: lane.field, type: 'nominal', legend: null },
       tooltip: [{ field: 'lo' }, { field: 'hi' }, { field: 't0' }, { field: 't1' }],
     },
   } satisfies TopLevelSpec;

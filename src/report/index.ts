@@ -4,10 +4,12 @@
 export { mandelbrotPng, palette, type Rgb } from './png.js';
 export {
   binCounts,
+  busyByNode,
   busyBySchedule,
   chunkTimeline,
   costHistogram,
   imbalanceByWorkers,
+  nodeTimeline,
   renderPng,
   renderSvg,
   rowCostScatter,
@@ -15,4 +17,5 @@ export {
   type ChartSpec,
 } from './charts.js';
 export { writeStudyReport, studyMarkdown } from './write-study.js';
+export { writeClusterStudyReport } from './write-cluster-study.js';
 export { MissingDependencyError } from './missing-dependency.js';

@@ -106,14 +106,7 @@ async function measure(pool: Pool, { view, chunk, predictFor }: ValidatedStudy):
 
 function validateStudy(pool: unknown, view: unknown, options: unknown): ValidatedStudy {
   if (!(pool instanceof Pool)) throw typeError('pool', 'a Pool from createPool()', pool);
-  if (view === undefined)
-    throw typeError('view', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', view);
-  const viewBag = optionsObject(view, 'view');
-  knownKeys(viewBag, 'view', VIEW_NAMES);
-  const checked = validateView(viewBag, 'view');
-  // A study fits a line through the rows' times: it needs rows, and pixels in them.
-  if (checked.width === 0) throw rangeError('view.width', 'at least 1 for a study', 0);
-  if (checked.height === 0) throw rangeError('view.height', 'at least 1 for a study', 0);
+  const checked = validateStudyView(view);
   const bag = optionsObject(options, 'options');
   knownKeys(bag, 'options', OPTION_NAMES);
   const chunk = bag.chunk === undefined ? 1 : integerIn(bag.chunk, 'options.chunk', 1, 2 ** 31 - 1);
@@ -126,6 +119,19 @@ function validateStudy(pool: unknown, view: unknown, options: unknown): Validate
           integerIn(workers, `options.predictFor[${i}]`, 1, MAX_PREDICTED_WORKERS),
         );
   return { view: checked, chunk, predictFor };
+}
+
+/** A study's view: a Mandelbrot view with at least one row, and pixels in them. */
+export function validateStudyView(view: unknown): StudyView {
+  if (view === undefined)
+    throw typeError('view', 'an object with width, height, xmin, xmax, ymin, ymax and maxIter', view);
+  const viewBag = optionsObject(view, 'view');
+  knownKeys(viewBag, 'view', VIEW_NAMES);
+  const checked = validateView(viewBag, 'view');
+  // A study fits a line through the rows' times (and draws them): it needs rows, and pixels in them.
+  if (checked.width === 0) throw rangeError('view.width', 'at least 1 for a study', 0);
+  if (checked.height === 0) throw rangeError('view.height', 'at least 1 for a study', 0);
+  return checked;
 }
 
 function rowSum(pixels: Uint32Array, width: number, row: number): number {

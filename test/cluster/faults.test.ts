@@ -13,7 +13,7 @@ import { connectCluster, type Cluster, type ClusterStats } from 'parwasm/cluster
 import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { countFiles } from '../../src/baselines/wordcount.js';
 import { needs } from '../os-package.js';
-import { CLI, freePort, startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
+import { CLI, freePort, killWhileHolding, startNode, startRedis, type TestNode, type TestRedis } from './harness.js';
 import { expectNothingLeft } from './leftovers.js';
 
 const redisServer = needs('redis-server', 'redis-server');
@@ -55,25 +55,9 @@ async function nodes(...names: string[]): Promise<TestNode[]> {
   );
 }
 
-/** Waits until `node` holds a job of the shared queue, then kills it with SIGKILL. Returns
- * the first index (`lo`) of each job it still held once dead: jobs its lock now keeps from
- * the others until it expires. */
-async function killHoldingAJob(node: TestNode, operation: Promise<unknown>): Promise<number[]> {
-  let settled = false;
-  void operation.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  const held = async () =>
-    (await dynamicQueue.getActive())
-      .filter((job) => job.processedBy === node.name)
-      .map((job) => (job.data as { lo: number }).lo);
-  while ((await held()).length === 0) {
-    if (settled) throw new Error(`the operation ended before ${node.name} held a job: make its jobs longer`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await node.kill();
-  return held();
+/** Waits until `node` holds a job of the shared queue, then kills it (see harness.ts). */
+function killHoldingAJob(node: TestNode, operation: Promise<unknown>): Promise<number[]> {
+  return killWhileHolding(dynamicQueue, node, operation);
 }
 
 /** A job the dead node held was either finished by it just before it died (its result came

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 // The package resolves its own name from anywhere inside it: from test/ and from the
@@ -138,24 +139,14 @@ export interface TestNode {
 }
 
 /** Starts `parwasm node` and waits until it has joined. `wrap` runs it inside another
- * command (a network namespace). */
+ * command (a network namespace); `parwasm` is the command that runs the CLI (default: this
+ * repository's, with this Node.js). */
 export async function startNode(
   url: string,
   name: string,
-  { workers = 1, wrap = [] as string[] } = {},
+  { workers = 1, wrap = [] as string[], parwasm = [process.execPath, CLI] } = {},
 ): Promise<TestNode> {
-  const command = [
-    ...wrap,
-    process.execPath,
-    CLI,
-    'node',
-    '--redis',
-    url,
-    '--workers',
-    String(workers),
-    '--name',
-    name,
-  ];
+  const command = [...wrap, ...parwasm, 'node', '--redis', url, '--workers', String(workers), '--name', name];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = collectLines(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -180,4 +171,25 @@ export async function startNode(
     throw error;
   }
   return node;
+}
+
+/** Waits until `node` holds a job of `queue` (the cluster's shared queue), then kills it with
+ * SIGKILL. Returns the first index (`lo`) of each job it still held once dead: jobs its lock
+ * now keeps from the others until it expires. */
+export async function killWhileHolding(queue: Queue, node: TestNode, operation: Promise<unknown>): Promise<number[]> {
+  let settled = false;
+  void operation.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const held = async () =>
+    (await queue.getActive())
+      .filter((job) => job.processedBy === node.name)
+      .map((job) => (job.data as { lo: number }).lo);
+  while ((await held()).length === 0) {
+    if (settled) throw new Error(`the operation ended before ${node.name} held a job: make its jobs longer`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await node.kill();
+  return held();
 }

@@ -1,7 +1,7 @@
 // The cluster's operations against the local pool and the plain TypeScript references, on
 // two nodes: the same results bit for bit, every job counted once, nothing left in Redis.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -225,6 +225,38 @@ redisServer.describe('a cluster of two nodes', () => {
     const image = await cli('mandelbrot', '--size', '64', '--max-iter', '50', '--chunk', '4');
     expect(image.stats).toMatchObject({ n: 64, jobs: 16 });
     expect(nodeNames(image.stats)).toEqual(['alpha', 'beta']);
+    // The picture's flags read as the local command reads them: the same region, the same image.
+    const pictureFlags = [
+      '--width',
+      '48',
+      '--height',
+      '20',
+      '--center',
+      '-0.75,0.1',
+      '--span',
+      '0.05',
+      '--max-iter',
+      '80',
+    ];
+    const outDir = mkdtempSync(join(tmpdir(), 'parwasm-cluster-png-'));
+    const [clustered, local] = [join(outDir, 'cluster.png'), join(outDir, 'local.png')];
+    const wide = await cli('mandelbrot', ...pictureFlags, '--out', clustered);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      CLI,
+      'mandelbrot',
+      ...pictureFlags,
+      '--workers',
+      '1',
+      '--out',
+      local,
+      '--json',
+    ]);
+    const localPicture = JSON.parse(stdout) as Record<string, unknown>;
+    for (const key of ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'maxIter']) {
+      expect(wide[key]).toBe(localPicture[key]);
+    }
+    expect(wide).toMatchObject({ width: 48, height: 20, xmin: -0.775, xmax: -0.725, maxIter: 80 });
+    expect(readFileSync(clustered)).toEqual(readFileSync(local));
     const product = await cli('matmul', '--n', '40', '--dtype', 'f32', '--schedule', 'static');
     expect(product.stats).toMatchObject({ schedule: 'static', n: 40, jobs: 2 });
     const dir = mkdtempSync(join(tmpdir(), 'parwasm-cluster-cli-'));
