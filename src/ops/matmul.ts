@@ -17,7 +17,8 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { deliver, overlaps, place, type Placed } from './placed.js';
+import { mergePhases, type PhaseStats } from './phases.js';
+import { overlaps, place, touchPages, type Placed } from './placed.js';
 import { booleanArg, integerIn, knownKeys, optionsObject } from '../validate.js';
 
 /** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. A `data` from
@@ -61,6 +62,10 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 // of B at once cost 32 MiB beside 96 MiB of data at n = 2048; a panel costs at most this
 // (k × NC elements where one tile column is more), and each panel costs two dispatches.
 const PANEL_BYTES = 4 * 2 ** 20;
+// Where A or C is an ordinary array, its copy passes through the shared memory in blocks of
+// rows of at most this (A's and C's rows together): at n = 2048 in f64, A and C copied whole
+// were 64 MiB beside 96 MiB of data. Each block packs B's panels again.
+const ROW_BLOCK_BYTES = 4 * 2 ** 20;
 
 type Data = Float64Array | Float32Array;
 
@@ -169,12 +174,6 @@ function panelPlan(n: number, k: number, bytes: number, layout: Layout) {
   return { nr, columns, width: Math.min(columns, Math.ceil(n / nr) * nr) };
 }
 
-/** Writes one element of every 4 KiB page of a fresh array, which makes the system map them. */
-function touchPages(data: Float64Array | Float32Array): void {
-  const step = 4096 / data.BYTES_PER_ELEMENT;
-  for (let i = 0; i < data.length; i += step) data[i] = 0;
-}
-
 /** The kernel ids for a dtype, fused or not. */
 function kernels(layout: Layout, f64: boolean, fused: boolean) {
   if (f64) {
@@ -219,89 +218,117 @@ async function runMatmul(
     control: { layout },
   } = turn;
   const [m, k, n] = [a.rows, a.cols, b.cols];
-  const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(
-    m,
-    n,
-    k,
-    bytesPerElement,
-    run.workers,
-    layout,
-  );
   const [aIn, bIn, out] = locateArrays(a.data, b.data, requested, limits);
-  const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
-  // An input from pool.alloc is read where it is; an ordinary one is copied in.
-  const copyIn = ({ array, at }: Placed<Data>, bytes: number): number => {
-    if (at !== undefined) return at;
-    const offset = arena.alloc(bytes);
-    view(offset, array.length).set(array);
-    return offset;
-  };
-  const aAt = copyIn(aIn, aBytes!);
-  const bAt = copyIn(bIn, bBytes!);
-  const cAt = out?.at ?? arena.alloc(cBytes!);
-  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((bytes) => arena.alloc(bytes)) as [number, number];
-  const f64 = bytesPerElement === 8;
+  const bytes = bytesPerElement;
+  const view = bytes === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
+  const f64 = bytes === 8;
   const fused = fma && layout.MATMUL_FMA === 1;
-  const args = {
-    MATMUL_A: aAt,
-    MATMUL_B: bAt,
-    MATMUL_C: cAt,
-    MATMUL_PACKED_B: packedAt,
-    MATMUL_SCRATCH: scratchAt,
-    MATMUL_M: m,
-    MATMUL_N: n,
-    MATMUL_K: k,
-  };
+  const thin = isThin(m, n, k);
+  // B is read whole by every row of C: it is placed whole. A and C, where they are copied,
+  // pass through the shared memory in blocks of rows.
+  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, aIn.at === undefined, out?.at === undefined, layout);
+  const region = (elements: number) => arena.alloc(SharedArena.regionBytes(elements * bytes));
+  let bAt = bIn.at;
+  if (bAt === undefined) {
+    bAt = region(k * n);
+    view(bAt, b.data.length).set(b.data);
+  }
+  const aRegion = aIn.at === undefined ? region(blockRows * k) : undefined;
+  const cRegion = out?.at === undefined ? region(blockRows * n) : undefined;
+  const [, , , packedBytes, scratchBytes] = regionSizes(m, n, k, bytes, run.workers, layout);
+  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((size) => arena.alloc(size)) as [number, number];
 
   // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
-  // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so they are
-  // touched on this thread while the workers compute rather than after them.
+  // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so each
+  // block's rows are touched on this thread while the workers compute them rather than after.
   const data = out !== undefined ? undefined : f64 ? new Float64Array(m * n) : new Float32Array(m * n);
-  const touchResult = () => data && touchPages(data);
-
-  let packStats: RunStats | undefined;
-  let stats: RunStats;
-  if (isThin(m, n, k)) {
-    const blocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
-    const call = {
-      kernel: kernels(layout, f64, fused).rows,
-      n: m * blocks,
-      i32: { ...args, MATMUL_COLUMN_BLOCKS: blocks },
+  const result = data ?? out!.array;
+  const phases: Phases = { tiles: [], packs: [], start: performance.now(), firstTile: 0 };
+  for (let block = 0, r0 = 0; block === 0 || r0 < m; block++, r0 += blockRows) {
+    const rows = Math.min(blockRows, m - r0);
+    const resultRows = result.subarray(r0 * n, (r0 + rows) * n);
+    if (aRegion !== undefined) view(aRegion, rows * k).set(a.data.subarray(r0 * k, (r0 + rows) * k));
+    const args = {
+      MATMUL_A: aRegion ?? aIn.at! + r0 * k * bytes,
+      MATMUL_B: bAt,
+      MATMUL_C: cRegion ?? out!.at! + r0 * n * bytes,
+      MATMUL_PACKED_B: packedAt,
+      MATMUL_SCRATCH: scratchAt,
+      MATMUL_M: rows,
+      MATMUL_N: n,
+      MATMUL_K: k,
     };
-    if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
-      stats = runOnCaller(turn, call, run);
+    const touchResult = () => data && touchPages(resultRows);
+    if (thin) {
+      const blocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
+      const call = {
+        kernel: kernels(layout, f64, fused).rows,
+        n: m * blocks,
+        i32: { ...args, MATMUL_COLUMN_BLOCKS: blocks },
+      };
+      if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
+        phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
+      } else {
+        const running = parallelFor(turn, call, run); // the workers are woken before it returns
+        touchResult();
+        phases.tiles.push({ stats: await running, phaseStart: 0 });
+      }
     } else {
-      const running = parallelFor(turn, call, run); // the workers are woken before it returns
-      touchResult();
-      stats = await running;
+      await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run, touchResult, phases);
     }
-  } else {
-    [stats, packStats] = await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run, touchResult);
+    if (cRegion !== undefined) resultRows.set(view(cRegion, rows * n));
   }
-  const c = view(cAt, m * n);
-  const result = data ? (data.set(c), data) : deliver(c, out);
+  const stats = mergePhases(phases.tiles);
+  const packStats = thin ? undefined : mergePhases(phases.packs);
   return { rows: m, cols: n, data: result, stats, packStats, fma: fused };
 }
 
-/** The packed path: for each column panel of B, pack it (static, over its slivers), then
- * compute the tiles of C under it (the caller's schedule). Tiles are numbered across panels,
- * so the merged telemetry covers [0, tiles) once, as one run over all tiles would. */
+/** Rows of A and C per block: all of them when neither is copied or their copies are small
+ * (up to 2 × ROW_BLOCK_BYTES, where repacking B for a second block costs more time than the
+ * block saves memory), else whole tile rows whose copies fit ROW_BLOCK_BYTES. */
+function rowsPerBlock(
+  m: number,
+  n: number,
+  k: number,
+  bytes: number,
+  copyA: boolean,
+  copyC: boolean,
+  layout: Layout,
+): number {
+  const rowBytes = ((copyA ? k : 0) + (copyC ? n : 0)) * bytes;
+  if (m * rowBytes <= 2 * ROW_BLOCK_BYTES) return m;
+  return Math.max(1, Math.floor(ROW_BLOCK_BYTES / rowBytes / layout.MATMUL_MC)) * layout.MATMUL_MC;
+}
+
+/** The runs of an operation so far, and the tiles numbered before the next. */
+interface Phases {
+  tiles: PhaseStats[];
+  packs: PhaseStats[];
+  start: number;
+  firstTile: number;
+}
+
+/** The packed path over the rows of C in `args` (a block of rows, or all): for each column
+ * panel of B, pack it (static, over its slivers), then compute the tiles of C under it (the
+ * caller's schedule). Tiles are numbered across panels and blocks, so the merged telemetry
+ * covers [0, tiles) once, as one run over all tiles would. */
 async function multiplyByPanels(
   turn: Turn,
   args: Record<string, number>,
   { m, n, k, f64, fused }: { m: number; n: number; k: number; f64: boolean; fused: boolean },
   run: ValidatedRunOptions,
   whileTilesRun: () => void,
-): Promise<[RunStats, RunStats]> {
+  phases: Phases,
+): Promise<void> {
   const { layout } = turn.control;
   const panel = panelPlan(n, k, f64 ? 8 : 4, layout);
-  const rowTiles = Math.ceil(m / layout.MATMUL_MC);
-  const tiles = rowTiles * Math.ceil(n / layout.MATMUL_NC);
+  const rows = args.MATMUL_M!;
+  const rowTiles = Math.ceil(rows / layout.MATMUL_MC);
+  // Tiles of the whole product, for onProgress: blocks are whole tile rows except the last.
+  const tiles = Math.ceil(m / layout.MATMUL_MC) * Math.ceil(n / layout.MATMUL_NC);
   const { packB, tiles: kernel } = kernels(layout, f64, fused);
-  const packPhases: RunStats[] = [];
-  const tilePhases: PhaseStats[] = [];
-  const start = performance.now();
-  for (let j0 = 0, firstTile = 0; j0 < n; j0 += panel.columns) {
+  for (let j0 = 0; j0 < n; j0 += panel.columns) {
+    const firstTile = phases.firstTile;
     const columns = Math.min(panel.columns, n - j0);
     const tileColumns = Math.ceil(columns / layout.MATMUL_NC);
     const i32 = {
@@ -312,61 +339,14 @@ async function multiplyByPanels(
       MATMUL_PANEL_FIRST_TILE: firstTile,
     };
     const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), i32 };
-    packPhases.push(await parallelFor(turn, slivers, auxiliaryRun(run, 'static')));
+    phases.packs.push({ stats: await parallelFor(turn, slivers, auxiliaryRun(run, 'static')), phaseStart: 0 });
     const panelTiles = rowTiles * tileColumns;
-    const doneBefore = firstTile;
-    const onProgress = run.onProgress && ((done: number) => run.onProgress!(doneBefore + done, tiles));
-    const phaseStart = performance.now() - start;
+    const onProgress = run.onProgress && ((done: number) => run.onProgress!(firstTile + done, tiles));
+    const phaseStart = performance.now() - phases.start;
     const call = { kernel, lo: firstTile, n: panelTiles, i32 };
     const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
-    if (firstTile === 0) whileTilesRun(); // the workers are woken before parallelFor returns
-    tilePhases.push({ stats: await running, phaseStart });
-    firstTile += panelTiles;
+    if (j0 === 0) whileTilesRun(); // the workers are woken before parallelFor returns
+    phases.tiles.push({ stats: await running, phaseStart });
+    phases.firstTile += panelTiles;
   }
-  return [mergePhases(tilePhases), mergePhases(packPhases.map((stats) => ({ stats, phaseStart: 0 })))];
-}
-
-interface PhaseStats {
-  stats: RunStats;
-  /** Milliseconds from the first phase's start, for the trace's times. */
-  phaseStart: number;
-}
-
-/** The telemetry of consecutive runs as one: counts and times summed, the trace joined. */
-function mergePhases(phases: PhaseStats[]): RunStats {
-  const first = phases[0]!.stats;
-  if (phases.length === 1) return first;
-  const all = phases.map((phase) => phase.stats);
-  const sum = (of: (stats: RunStats) => number) => all.reduce((total, stats) => total + of(stats), 0);
-  const perWorker = first.perWorker.map((worker, rank) => {
-    const mine = all.map((stats) => stats.perWorker[rank]!);
-    const total = (key: 'busyMs' | 'chunks' | 'items' | 'stealAttempts' | 'steals') =>
-      mine.reduce((sum, stats) => sum + stats[key], 0);
-    return {
-      rank: worker.rank,
-      busyMs: total('busyMs'),
-      chunks: total('chunks'),
-      items: total('items'),
-      stealAttempts: total('stealAttempts'),
-      steals: total('steals'),
-    };
-  });
-  const busy = perWorker.map((worker) => worker.busyMs);
-  const busyTotal = busy.reduce((total, ms) => total + ms, 0);
-  const wallMs = sum((stats) => stats.wallMs);
-  const merged: RunStats = {
-    ...first,
-    n: sum((stats) => stats.n),
-    wallMs,
-    imbalance: busyTotal > 0 ? Math.max(...busy) / (busyTotal / perWorker.length) : 1,
-    efficiency: wallMs > 0 ? busyTotal / (perWorker.length * wallMs) : 0,
-    perWorker,
-  };
-  if (first.trace) {
-    merged.trace = phases.flatMap(({ stats, phaseStart }) =>
-      stats.trace!.map((record) => ({ ...record, t0: record.t0 + phaseStart, t1: record.t1 + phaseStart })),
-    );
-    merged.traceDropped = sum((stats) => stats.traceDropped ?? 0);
-  }
-  return merged;
 }
