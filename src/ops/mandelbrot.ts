@@ -55,8 +55,8 @@ export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'm
 const OPTION_NAMES = [...VIEW_NAMES, 'kernel', 'out', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 // An image not written in place passes through the shared memory in bands of rows of at most
-// this (one row at least). Each band is one more run (~50 µs to wake the workers and wait for
-// the last row), ~1/100 of a band's time at 2048², maxIter 1000.
+// this (one row at least). Each band is one more run: waking the workers, and the wait for the
+// band's last rows; at 2048², maxIter 1000 (4 bands of ~140 ms on 2 workers) under 1 %.
 const BAND_BYTES = 4 * 2 ** 20;
 
 export interface ValidatedMandelbrot extends MandelbrotView {

@@ -32,7 +32,8 @@ export interface Matrix<D extends Float64Array | Float32Array = Float64Array | F
 export interface MatmulResult<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends Matrix<D> {
   /** Telemetry of the multiplication phase. */
   stats: RunStats;
-  /** Telemetry of packing B, on the packed path; undefined on the thin path. */
+  /** Telemetry of packing B's panels, on the packed path (once per block of rows where an
+   * ordinary A or C passes through the shared memory in blocks); undefined on the thin path. */
   packStats: RunStats | undefined;
   /** True when fused multiply-add kernels computed C (`fma: true` where the runtime has
    * relaxed SIMD). */
