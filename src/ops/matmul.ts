@@ -32,8 +32,7 @@ export interface Matrix<D extends Float64Array | Float32Array = Float64Array | F
 export interface MatmulResult<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends Matrix<D> {
   /** Telemetry of the multiplication phase. */
   stats: RunStats;
-  /** Telemetry of packing B's panels, on the packed path (once per block of rows where an
-   * ordinary A or C passes through the shared memory in blocks); undefined on the thin path. */
+  /** Telemetry of packing B's panels, on the packed path; undefined on the thin path. */
   packStats: RunStats | undefined;
   /** True when fused multiply-add kernels computed C (`fma: true` where the runtime has
    * relaxed SIMD). */
@@ -65,7 +64,9 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 const PANEL_BYTES = 4 * 2 ** 20;
 // Where A or C is an ordinary array, its copy passes through the shared memory in blocks of
 // rows of at most this (A's and C's rows together): at n = 2048 in f64, A and C copied whole
-// were 64 MiB beside 96 MiB of data. Each block packs B's panels again.
+// were 64 MiB beside 96 MiB of data. B is still packed once; A's block is copied in again for
+// each panel of B (8 times at n = 2048), which costs the calling thread less than packing B
+// once per block cost the workers (16 × 32 MiB at n = 2048).
 const ROW_BLOCK_BYTES = 4 * 2 ** 20;
 
 type Data = Float64Array | Float32Array;
@@ -244,49 +245,53 @@ async function runMatmul(
   // block's rows are touched on this thread while the workers compute them rather than after.
   const data = out !== undefined ? undefined : f64 ? new Float64Array(m * n) : new Float32Array(m * n);
   const result = data ?? out!.array;
-  const phases: Phases = { tiles: [], packs: [], start: performance.now(), firstTile: 0 };
-  for (let block = 0, r0 = 0; block === 0 || r0 < m; block++, r0 += blockRows) {
-    const rows = Math.min(blockRows, m - r0);
-    const resultRows = result.subarray(r0 * n, (r0 + rows) * n);
-    if (aRegion !== undefined) view(aRegion, rows * k).set(a.data.subarray(r0 * k, (r0 + rows) * k));
-    const args = {
-      MATMUL_A: aRegion ?? aIn.at! + r0 * k * bytes,
-      MATMUL_B: bAt,
-      MATMUL_C: cRegion ?? out!.at! + r0 * n * bytes,
-      MATMUL_PACKED_B: packedAt,
-      MATMUL_SCRATCH: scratchAt,
-      MATMUL_M: rows,
-      MATMUL_N: n,
-      MATMUL_K: k,
-    };
-    const touchResult = () => data && touchPages(resultRows);
-    if (thin) {
-      const blocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
-      const call = {
-        kernel: kernels(layout, f64, fused).rows,
-        n: m * blocks,
-        i32: { ...args, MATMUL_COLUMN_BLOCKS: blocks },
-      };
-      if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
-        phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
-      } else {
-        const running = parallelFor(turn, call, run); // the workers are woken before it returns
-        touchResult();
-        phases.tiles.push({ stats: await running, phaseStart: 0 });
-      }
-    } else {
-      await multiplyByPanels(turn, args, { m, n, k, f64, fused }, run, touchResult, phases);
+  const phases: Phases = { tiles: [], packs: [], start: performance.now() };
+  const common = { MATMUL_B: bAt, MATMUL_PACKED_B: packedAt, MATMUL_SCRATCH: scratchAt, MATMUL_N: n, MATMUL_K: k };
+  let aHolds = -1; // the first row of the block of A in aRegion
+  const blockArgs = (r0: number, rows: number) => {
+    if (aRegion !== undefined && aHolds !== r0) {
+      view(aRegion, rows * k).set(a.data.subarray(r0 * k, (r0 + rows) * k));
+      aHolds = r0;
     }
-    if (cRegion !== undefined) resultRows.set(view(cRegion, rows * n));
+    const aAt = aRegion ?? aIn.at! + r0 * k * bytes;
+    return { ...common, MATMUL_A: aAt, MATMUL_C: cRegion ?? out!.at! + r0 * n * bytes, MATMUL_M: rows };
+  };
+  const blocks = { rows: blockRows, count: Math.max(1, Math.ceil(m / blockRows)), args: blockArgs };
+  if (thin) {
+    const columnBlocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
+    const call = {
+      kernel: kernels(layout, f64, fused).rows,
+      n: m * columnBlocks,
+      i32: { ...blockArgs(0, m), MATMUL_COLUMN_BLOCKS: columnBlocks },
+    };
+    if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
+      phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
+    } else {
+      const running = parallelFor(turn, call, run); // the workers are woken before it returns
+      if (data) touchPages(data);
+      phases.tiles.push({ stats: await running, phaseStart: 0 });
+    }
+  } else {
+    // With several blocks, each block's columns under a panel are copied out before the next
+    // block takes the region; with one, C is copied out once at the end.
+    const copyOut = (r0: number, rows: number, j0: number, columns: number) => {
+      if (cRegion === undefined || blocks.count === 1) return;
+      const c = view(cRegion, rows * n);
+      for (let i = 0; i < rows; i++) result.set(c.subarray(i * n + j0, i * n + j0 + columns), (r0 + i) * n + j0);
+    };
+    const touch = (r0: number, rows: number) => data && touchPages(data.subarray(r0 * n, (r0 + rows) * n));
+    await multiplyByPanels(turn, { m, n, k, f64, fused }, blocks, run, phases, { touch, copyOut });
   }
+  if (cRegion !== undefined && blocks.count === 1) result.set(view(cRegion, m * n));
   const stats = mergePhases(phases.tiles);
   const packStats = thin ? undefined : mergePhases(phases.packs);
   return { rows: m, cols: n, data: result, stats, packStats, fma: fused };
 }
 
 /** Rows of A and C per block: all of them when neither is copied or their copies are small
- * (up to 2 × ROW_BLOCK_BYTES, where repacking B for a second block costs more time than the
- * block saves memory), else whole tile rows whose copies fit ROW_BLOCK_BYTES. */
+ * (up to 2 × ROW_BLOCK_BYTES, as at n = 1024 in f64, where copying A again per panel costs
+ * more time than the blocks save memory), else whole tile rows whose copies fit
+ * ROW_BLOCK_BYTES. */
 function rowsPerBlock(
   m: number,
   n: number,
@@ -301,53 +306,63 @@ function rowsPerBlock(
   return Math.max(1, Math.floor(ROW_BLOCK_BYTES / rowBytes / layout.MATMUL_MC)) * layout.MATMUL_MC;
 }
 
-/** The runs of an operation so far, and the tiles numbered before the next. */
+/** The runs of an operation so far. */
 interface Phases {
   tiles: PhaseStats[];
   packs: PhaseStats[];
   start: number;
-  firstTile: number;
 }
 
-/** The packed path over the rows of C in `args` (a block of rows, or all): for each column
- * panel of B, pack it (static, over its slivers), then compute the tiles of C under it (the
- * caller's schedule). Tiles are numbered across panels and blocks, so the merged telemetry
- * covers [0, tiles) once, as one run over all tiles would. */
+/** The packed path: for each column panel of B, pack it (static, over its slivers), then
+ * compute the tiles of C under it (the caller's schedule), block of rows after block of rows:
+ * B is packed once whatever the blocks. Tiles are numbered panel by panel, row-major inside a
+ * panel, and a block is whole tile rows, so each block's tiles are a contiguous range and the
+ * merged telemetry covers [0, tiles) once, as one run over all tiles would. */
 async function multiplyByPanels(
   turn: Turn,
-  args: Record<string, number>,
   { m, n, k, f64, fused }: { m: number; n: number; k: number; f64: boolean; fused: boolean },
+  blocks: { rows: number; count: number; args: (r0: number, rows: number) => Record<string, number> },
   run: ValidatedRunOptions,
-  whileTilesRun: () => void,
   phases: Phases,
+  {
+    touch,
+    copyOut,
+  }: {
+    /** Called while the tiles of the first panel of a block run (the workers are woken). */
+    touch: (r0: number, rows: number) => void;
+    /** Called when the tiles of a block under a panel are done. */
+    copyOut: (r0: number, rows: number, j0: number, columns: number) => void;
+  },
 ): Promise<void> {
   const { layout } = turn.control;
   const panel = panelPlan(n, k, f64 ? 8 : 4, layout);
-  const rows = args.MATMUL_M!;
-  const rowTiles = Math.ceil(rows / layout.MATMUL_MC);
-  // Tiles of the whole product, for onProgress: blocks are whole tile rows except the last.
-  const tiles = Math.ceil(m / layout.MATMUL_MC) * Math.ceil(n / layout.MATMUL_NC);
+  const rowTiles = Math.ceil(m / layout.MATMUL_MC);
+  const tiles = rowTiles * Math.ceil(n / layout.MATMUL_NC);
   const { packB, tiles: kernel } = kernels(layout, f64, fused);
-  for (let j0 = 0; j0 < n; j0 += panel.columns) {
-    const firstTile = phases.firstTile;
+  for (let j0 = 0, panelFirstTile = 0; j0 < n; j0 += panel.columns) {
     const columns = Math.min(panel.columns, n - j0);
     const tileColumns = Math.ceil(columns / layout.MATMUL_NC);
-    const i32 = {
-      ...args,
+    const panelArgs = {
       MATMUL_TILE_COLUMNS: tileColumns,
       MATMUL_PANEL_J0: j0,
       MATMUL_PANEL_WIDTH: Math.ceil(columns / panel.nr) * panel.nr,
-      MATMUL_PANEL_FIRST_TILE: firstTile,
     };
-    const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), i32 };
+    const packArgs = { ...blocks.args(0, Math.min(blocks.rows, m)), ...panelArgs, MATMUL_PANEL_FIRST_TILE: 0 };
+    const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), i32: packArgs };
     phases.packs.push({ stats: await parallelFor(turn, slivers, auxiliaryRun(run, 'static')), phaseStart: 0 });
-    const panelTiles = rowTiles * tileColumns;
-    const onProgress = run.onProgress && ((done: number) => run.onProgress!(firstTile + done, tiles));
-    const phaseStart = performance.now() - phases.start;
-    const call = { kernel, lo: firstTile, n: panelTiles, i32 };
-    const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
-    if (j0 === 0) whileTilesRun(); // the workers are woken before parallelFor returns
-    phases.tiles.push({ stats: await running, phaseStart });
-    phases.firstTile += panelTiles;
+    for (let r0 = 0; r0 < m; r0 += blocks.rows) {
+      const rows = Math.min(blocks.rows, m - r0);
+      // Done before this run: the earlier panels' tiles and this panel's above the block.
+      const firstTile = panelFirstTile + (r0 / layout.MATMUL_MC) * tileColumns;
+      const i32 = { ...blocks.args(r0, rows), ...panelArgs, MATMUL_PANEL_FIRST_TILE: firstTile };
+      const onProgress = run.onProgress && ((done: number) => run.onProgress!(firstTile + done, tiles));
+      const phaseStart = performance.now() - phases.start;
+      const call = { kernel, lo: firstTile, n: Math.ceil(rows / layout.MATMUL_MC) * tileColumns, i32 };
+      const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
+      if (j0 === 0) touch(r0, rows);
+      phases.tiles.push({ stats: await running, phaseStart });
+      copyOut(r0, rows, j0, columns);
+    }
+    panelFirstTile += rowTiles * tileColumns;
   }
 }
