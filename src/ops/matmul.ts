@@ -256,7 +256,7 @@ async function runMatmul(
     const aAt = aRegion ?? aIn.at! + r0 * k * bytes;
     return { ...common, MATMUL_A: aAt, MATMUL_C: cRegion ?? out!.at! + r0 * n * bytes, MATMUL_M: rows };
   };
-  const blocks = { rows: blockRows, count: Math.max(1, Math.ceil(m / blockRows)), args: blockArgs };
+  const blocks = { rows: blockRows, count: m <= blockRows ? 1 : Math.ceil(m / blockRows), args: blockArgs };
   if (thin) {
     const columnBlocks = Math.max(1, Math.ceil(n / layout.MATMUL_COLUMN_BLOCK));
     const call = {
