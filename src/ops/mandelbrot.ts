@@ -156,12 +156,13 @@ export async function mandelbrotRows(
   const bandRows = data.length === 0 ? Math.max(1, height) : Math.max(1, Math.floor(BAND_BYTES / 4 / width));
   const band = turn.arena.alloc(Math.min(bandRows, height) * width * 4);
   const { onProgress } = view.run;
+  const rowsOfWork = data.length === 0 ? 0 : height; // the index space, as computeRows runs it
   const phases: PhaseStats[] = [];
   const start = performance.now();
   for (let first = lo; first < hi || phases.length === 0; first += bandRows) {
     const last = Math.min(first + bandRows, hi);
     const rows = data.subarray((first - lo) * width, (last - lo) * width);
-    const progress = onProgress && ((done: number) => onProgress(first - lo + done, height));
+    const progress = onProgress && ((done: number) => onProgress(first - lo + done, rowsOfWork));
     const phaseStart = performance.now() - start;
     const running = computeRows(turn, view, band, first, last, progress);
     // A new result's pages are fresh (the first write to each costs ~11 µs here): they are
@@ -193,7 +194,7 @@ function computeRows(
     {
       kernel,
       lo,
-      n: width === 0 ? 0 : hi - lo, // rows of no pixels are no work
+      n: width * (hi - lo) === 0 ? 0 : hi - lo, // rows of no pixels are no work (and -0 rows are 0)
       // The kernel writes row py at image + py × width × 4, so row lo lands at `image`.
       // (The offset may be below zero as an i32: the kernel's u32 arithmetic wraps.)
       i32: { MANDELBROT_OUT: image - lo * width * 4, MANDELBROT_WIDTH: width, MANDELBROT_MAX_ITER: view.maxIter },
