@@ -208,7 +208,8 @@ describe('mandelbrot into out', () => {
     const view = { ...VIEW, width: 1024, height: 1792, maxIter: 10 };
     const out = pool.alloc(Uint32Array, 1024 * 1792);
     expect((await pool.mandelbrot({ ...view, out })).data).toBe(out);
-    expect(out).toEqual(mandelbrotJs(view));
+    const expected = mandelbrotJs(view);
+    expect(out.findIndex((value, i) => value !== expected[i])).toBe(-1); // toEqual: ~25 s on 1.8M under load
     await expect(pool.mandelbrot(view)).rejects.toThrow(/maxMemory/);
   });
 });

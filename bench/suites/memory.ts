@@ -64,7 +64,7 @@ function cases(sizes: number[] | undefined, listFile: (count: number | undefined
       size: n,
       tiny: TINY_SIDE,
       target: 1.1,
-      note: (bytes) => packedNote(n, bytes),
+      note: (bytes) => matmulNote(n, bytes, false),
     },
     {
       name: `matmul f64 n = ${n}, ordinary arrays`,
@@ -75,7 +75,7 @@ function cases(sizes: number[] | undefined, listFile: (count: number | undefined
       size: n,
       tiny: TINY_SIDE,
       target: 1.5,
-      note: (bytes) => packedNote(n, bytes),
+      note: (bytes) => matmulNote(n, bytes, true),
     },
     {
       name: 'wordCount of the SpamAssassin corpus ×4 (files)',
@@ -89,10 +89,20 @@ function cases(sizes: number[] | undefined, listFile: (count: number | undefined
   ];
 }
 
-/** Today's matmul packs the whole of B (k × n, rounded up to the sliver width) once. */
-function packedNote(n: number, bytes: number): string {
-  const packed = n * n * 8;
-  return `of which B's packed copy: ${mib(packed)} (${(packed / bytes).toFixed(2)} × data)`;
+/** What matmul of n × n f64 matrices holds in the shared memory beside the data, by the
+ * sizing rules of src/ops/matmul.ts: B packed one panel at a time (whole tile columns of 256
+ * in 4 MiB, one at least); with ordinary arrays also B's copy and one block of rows of A and
+ * C (4 MiB, once their copies pass 8 MiB). */
+function matmulNote(n: number, bytes: number, ordinary: boolean): string {
+  const tileColumn = n * 256 * 8;
+  const panel = Math.min(n * n * 8, Math.max(1, Math.floor((4 * MiB) / tileColumn)) * tileColumn);
+  const parts = [[`B's packed panel`, panel]] as [string, number][];
+  if (ordinary) {
+    const copies = 2 * n * n * 8;
+    parts.push([`B's copy`, n * n * 8], ['a block of A and C', copies <= 8 * MiB ? copies : 4 * MiB]);
+  }
+  const of = (size: number) => `${mib(size)} (${(size / bytes).toFixed(2)} × data)`;
+  return `of which ${parts.map(([what, size]) => `${what}: ${of(size)}`).join(', ')}`;
 }
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;

@@ -17,7 +17,8 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { deliver, overlaps, place, type Placed } from './placed.js';
+import { mergePhases, type PhaseStats } from './phases.js';
+import { overlaps, place, touchPages, type Placed } from './placed.js';
 import { booleanArg, integerIn, knownKeys, optionsObject } from '../validate.js';
 
 /** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. A `data` from
@@ -31,7 +32,7 @@ export interface Matrix<D extends Float64Array | Float32Array = Float64Array | F
 export interface MatmulResult<D extends Float64Array | Float32Array = Float64Array | Float32Array> extends Matrix<D> {
   /** Telemetry of the multiplication phase. */
   stats: RunStats;
-  /** Telemetry of packing B, on the packed path; undefined on the thin path. */
+  /** Telemetry of packing B's panels, on the packed path; undefined on the thin path. */
   packStats: RunStats | undefined;
   /** True when fused multiply-add kernels computed C (`fma: true` where the runtime has
    * relaxed SIMD). */
@@ -61,6 +62,12 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 // of B at once cost 32 MiB beside 96 MiB of data at n = 2048; a panel costs at most this
 // (k × NC elements where one tile column is more), and each panel costs two dispatches.
 const PANEL_BYTES = 4 * 2 ** 20;
+// Where A or C is an ordinary array, its copy passes through the shared memory in blocks of
+// rows of at most this (A's and C's rows together): at n = 2048 in f64, A and C copied whole
+// were 64 MiB beside 96 MiB of data. B is still packed once; A's block is copied in again for
+// each panel of B (8 times at n = 2048), which costs the calling thread less than packing B
+// once per block cost the workers (16 × 32 MiB at n = 2048).
+const ROW_BLOCK_BYTES = 4 * 2 ** 20;
 
 type Data = Float64Array | Float32Array;
 
@@ -177,12 +184,6 @@ function panelPlan(n: number, k: number, bytes: number, constants: BuiltinConsta
   return { nr, columns, width: Math.min(columns, Math.ceil(n / nr) * nr) };
 }
 
-/** Writes one element of every 4 KiB page of a fresh array, which makes the system map them. */
-function touchPages(data: Float64Array | Float32Array): void {
-  const step = 4096 / data.BYTES_PER_ELEMENT;
-  for (let i = 0; i < data.length; i += step) data[i] = 0;
-}
-
 /** The kernels for a dtype, fused or not (exports of assembly/kernels/index.ts). */
 function kernelNames(f64: boolean, fused: boolean) {
   const type = f64 ? 'F64' : 'F32';
@@ -216,140 +217,156 @@ async function runMatmul(
   const { arena, builtins } = turn;
   const { constants } = builtins;
   const [m, k, n] = [a.rows, a.cols, b.cols];
-  const [aBytes, bBytes, cBytes, packedBytes, scratchBytes] = regionSizes(
-    m,
-    n,
-    k,
-    bytesPerElement,
-    run.workers,
-    constants,
-  );
   const [aIn, bIn, out] = locateArrays(a.data, b.data, requested, limits);
-  const view = bytesPerElement === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
-  // An input from pool.alloc is read where it is; an ordinary one is copied in.
-  const copyIn = ({ array, at }: Placed<Data>, bytes: number): number => {
-    if (at !== undefined) return at;
-    const offset = arena.alloc(bytes);
-    view(offset, array.length).set(array);
-    return offset;
-  };
-  const aAt = copyIn(aIn, aBytes!);
-  const bAt = copyIn(bIn, bBytes!);
-  const cAt = out?.at ?? arena.alloc(cBytes!);
-  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((bytes) => arena.alloc(bytes)) as [number, number];
-  const f64 = bytesPerElement === 8;
+  const bytes = bytesPerElement;
+  const view = bytes === 8 ? arena.f64.bind(arena) : arena.f32.bind(arena);
+  const f64 = bytes === 8;
   const fused = fma && constants.MATMUL_FMA === 1;
-  const names = kernelNames(f64, fused);
+  const thin = isThin(m, n, k);
+  // B is read whole by every row of C: it is placed whole. A and C, where they are copied,
+  // pass through the shared memory in blocks of rows.
+  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, aIn.at === undefined, out?.at === undefined, constants);
+  const region = (elements: number) => arena.alloc(SharedArena.regionBytes(elements * bytes));
+  let bAt = bIn.at;
+  if (bAt === undefined) {
+    bAt = region(k * n);
+    view(bAt, b.data.length).set(b.data);
+  }
+  const aRegion = aIn.at === undefined ? region(blockRows * k) : undefined;
+  const cRegion = out?.at === undefined ? region(blockRows * n) : undefined;
+  const [, , , packedBytes, scratchBytes] = regionSizes(m, n, k, bytes, run.workers, constants);
+  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((size) => arena.alloc(size)) as [number, number];
 
   // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
-  // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so they are
-  // touched on this thread while the workers compute rather than after them.
+  // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so each
+  // block's rows are touched on this thread while the workers compute them rather than after.
   const data = out !== undefined ? undefined : f64 ? new Float64Array(m * n) : new Float32Array(m * n);
-  const touchResult = () => data && touchPages(data);
-
-  let packStats: RunStats | undefined;
-  let stats: RunStats;
-  if (isThin(m, n, k)) {
-    const blocks = Math.max(1, Math.ceil(n / constants.MATMUL_COLUMN_BLOCK));
-    const call = { kernel: builtins.kernel(names.rows), n: m * blocks, args: [aAt, bAt, cAt, n, k, blocks] };
+  const result = data ?? out!.array;
+  const phases: Phases = { tiles: [], packs: [], start: performance.now() };
+  let aHolds = -1; // the first row of the block of A in aRegion
+  const blockAt = (r0: number, rows: number): BlockRegions => {
+    if (aRegion !== undefined && aHolds !== r0) {
+      view(aRegion, rows * k).set(a.data.subarray(r0 * k, (r0 + rows) * k));
+      aHolds = r0;
+    }
+    return { a: aRegion ?? aIn.at! + r0 * k * bytes, c: cRegion ?? out!.at! + r0 * n * bytes };
+  };
+  const blocks = { rows: blockRows, count: m <= blockRows ? 1 : Math.ceil(m / blockRows), at: blockAt };
+  if (thin) {
+    const columnBlocks = Math.max(1, Math.ceil(n / constants.MATMUL_COLUMN_BLOCK));
+    const whole = blockAt(0, m);
+    const call = {
+      kernel: builtins.kernel(kernelNames(f64, fused).rows),
+      n: m * columnBlocks,
+      args: [whole.a, bAt, whole.c, n, k, columnBlocks],
+    };
     if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
-      stats = runOnCaller(turn, call, run);
+      phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
     } else {
       const running = parallelFor(turn, call, run); // the workers are woken before it returns
-      touchResult();
-      stats = await running;
+      if (data) touchPages(data);
+      phases.tiles.push({ stats: await running, phaseStart: 0 });
     }
   } else {
-    const regions = { a: aAt, b: bAt, c: cAt, packed: packedAt, scratch: scratchAt };
-    [stats, packStats] = await multiplyByPanels(turn, regions, { m, n, k, f64, fused }, run, touchResult);
+    // With several blocks, each block's columns under a panel are copied out before the next
+    // block takes the region; with one, C is copied out once at the end.
+    const copyOut = (r0: number, rows: number, j0: number, columns: number) => {
+      if (cRegion === undefined || blocks.count === 1) return;
+      const c = view(cRegion, rows * n);
+      for (let i = 0; i < rows; i++) result.set(c.subarray(i * n + j0, i * n + j0 + columns), (r0 + i) * n + j0);
+    };
+    const touch = (r0: number, rows: number) => data && touchPages(data.subarray(r0 * n, (r0 + rows) * n));
+    const regions = { b: bAt, packed: packedAt, scratch: scratchAt };
+    await multiplyByPanels(turn, regions, { m, n, k, f64, fused }, blocks, run, phases, { touch, copyOut });
   }
-  const c = view(cAt, m * n);
-  const result = data ? (data.set(c), data) : deliver(c, out);
+  if (cRegion !== undefined && blocks.count === 1) result.set(view(cRegion, m * n));
+  const stats = mergePhases(phases.tiles);
+  const packStats = thin ? undefined : mergePhases(phases.packs);
   return { rows: m, cols: n, data: result, stats, packStats, fma: fused };
 }
 
+/** Rows of A and C per block: all of them when neither is copied or their copies are small
+ * (up to 2 × ROW_BLOCK_BYTES, as at n = 1024 in f64, where copying A again per panel costs
+ * more time than the blocks save memory), else whole tile rows whose copies fit
+ * ROW_BLOCK_BYTES. */
+function rowsPerBlock(
+  m: number,
+  n: number,
+  k: number,
+  bytes: number,
+  copyA: boolean,
+  copyC: boolean,
+  constants: BuiltinConstants,
+): number {
+  const rowBytes = ((copyA ? k : 0) + (copyC ? n : 0)) * bytes;
+  if (m * rowBytes <= 2 * ROW_BLOCK_BYTES) return m;
+  return Math.max(1, Math.floor(ROW_BLOCK_BYTES / rowBytes / constants.MATMUL_MC)) * constants.MATMUL_MC;
+}
+
+/** Where a block of rows of A and of C lies in the shared memory. */
+interface BlockRegions {
+  a: number;
+  c: number;
+}
+
+/** The runs of an operation so far. */
+interface Phases {
+  tiles: PhaseStats[];
+  packs: PhaseStats[];
+  start: number;
+}
+
 /** The packed path: for each column panel of B, pack it (static, over its slivers), then
- * compute the tiles of C under it (the caller's schedule). Tiles are numbered across panels,
- * so the merged telemetry covers [0, tiles) once, as one run over all tiles would. */
+ * compute the tiles of C under it (the caller's schedule), block of rows after block of rows:
+ * B is packed once whatever the blocks. Tiles are numbered panel by panel, row-major inside a
+ * panel, and a block is whole tile rows, so each block's tiles are a contiguous range and the
+ * merged telemetry covers [0, tiles) once, as one run over all tiles would. */
 async function multiplyByPanels(
   turn: Turn,
-  { a, b, c, packed, scratch }: Record<'a' | 'b' | 'c' | 'packed' | 'scratch', number>,
+  regions: Record<'b' | 'packed' | 'scratch', number>,
   { m, n, k, f64, fused }: { m: number; n: number; k: number; f64: boolean; fused: boolean },
+  blocks: { rows: number; count: number; at: (r0: number, rows: number) => BlockRegions },
   run: ValidatedRunOptions,
-  whileTilesRun: () => void,
-): Promise<[RunStats, RunStats]> {
+  phases: Phases,
+  {
+    touch,
+    copyOut,
+  }: {
+    /** Called while the tiles of the first panel of a block run (the workers are woken). */
+    touch: (r0: number, rows: number) => void;
+    /** Called when the tiles of a block under a panel are done. */
+    copyOut: (r0: number, rows: number, j0: number, columns: number) => void;
+  },
+): Promise<void> {
   const { builtins } = turn;
   const { MATMUL_MC, MATMUL_NC } = builtins.constants;
+  const { b, packed, scratch } = regions;
   const panel = panelPlan(n, k, f64 ? 8 : 4, builtins.constants);
   const rowTiles = Math.ceil(m / MATMUL_MC);
   const tiles = rowTiles * Math.ceil(n / MATMUL_NC);
   const names = kernelNames(f64, fused);
   const [packB, kernel] = [builtins.kernel(names.packB), builtins.kernel(names.tiles)];
-  const packPhases: RunStats[] = [];
-  const tilePhases: PhaseStats[] = [];
-  const start = performance.now();
-  for (let j0 = 0, firstTile = 0; j0 < n; j0 += panel.columns) {
+  for (let j0 = 0, panelFirstTile = 0; j0 < n; j0 += panel.columns) {
     const columns = Math.min(panel.columns, n - j0);
     const tileColumns = Math.ceil(columns / MATMUL_NC);
     const width = Math.ceil(columns / panel.nr) * panel.nr; // of the packed panel
     const packArgs = [b, packed, n, k, j0, width];
     const slivers = { kernel: packB, lo: j0 / panel.nr, n: Math.ceil(columns / panel.nr), args: packArgs };
-    packPhases.push(await parallelFor(turn, slivers, auxiliaryRun(run, 'static')));
-    const panelTiles = rowTiles * tileColumns;
-    const doneBefore = firstTile;
-    const onProgress = run.onProgress && ((done: number) => run.onProgress!(doneBefore + done, tiles));
-    const phaseStart = performance.now() - start;
-    const tileArgs = [a, c, packed, scratch, m, n, k, tileColumns, j0, width, firstTile];
-    const call = { kernel, lo: firstTile, n: panelTiles, args: tileArgs };
-    const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
-    if (firstTile === 0) whileTilesRun(); // the workers are woken before parallelFor returns
-    tilePhases.push({ stats: await running, phaseStart });
-    firstTile += panelTiles;
+    phases.packs.push({ stats: await parallelFor(turn, slivers, auxiliaryRun(run, 'static')), phaseStart: 0 });
+    for (let r0 = 0; r0 < m; r0 += blocks.rows) {
+      const rows = Math.min(blocks.rows, m - r0);
+      // Done before this run: the earlier panels' tiles and this panel's above the block.
+      const firstTile = panelFirstTile + (r0 / MATMUL_MC) * tileColumns;
+      const block = blocks.at(r0, rows);
+      const args = [block.a, block.c, packed, scratch, rows, n, k, tileColumns, j0, width, firstTile];
+      const onProgress = run.onProgress && ((done: number) => run.onProgress!(firstTile + done, tiles));
+      const phaseStart = performance.now() - phases.start;
+      const call = { kernel, lo: firstTile, n: Math.ceil(rows / MATMUL_MC) * tileColumns, args };
+      const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
+      if (j0 === 0) touch(r0, rows);
+      phases.tiles.push({ stats: await running, phaseStart });
+      copyOut(r0, rows, j0, columns);
+    }
+    panelFirstTile += rowTiles * tileColumns;
   }
-  return [mergePhases(tilePhases), mergePhases(packPhases.map((stats) => ({ stats, phaseStart: 0 })))];
-}
-
-interface PhaseStats {
-  stats: RunStats;
-  /** Milliseconds from the first phase's start, for the trace's times. */
-  phaseStart: number;
-}
-
-/** The telemetry of consecutive runs as one: counts and times summed, the trace joined. */
-function mergePhases(phases: PhaseStats[]): RunStats {
-  const first = phases[0]!.stats;
-  if (phases.length === 1) return first;
-  const all = phases.map((phase) => phase.stats);
-  const sum = (of: (stats: RunStats) => number) => all.reduce((total, stats) => total + of(stats), 0);
-  const perWorker = first.perWorker.map((worker, rank) => {
-    const mine = all.map((stats) => stats.perWorker[rank]!);
-    const total = (key: 'busyMs' | 'chunks' | 'items' | 'stealAttempts' | 'steals') =>
-      mine.reduce((sum, stats) => sum + stats[key], 0);
-    return {
-      rank: worker.rank,
-      busyMs: total('busyMs'),
-      chunks: total('chunks'),
-      items: total('items'),
-      stealAttempts: total('stealAttempts'),
-      steals: total('steals'),
-    };
-  });
-  const busy = perWorker.map((worker) => worker.busyMs);
-  const busyTotal = busy.reduce((total, ms) => total + ms, 0);
-  const wallMs = sum((stats) => stats.wallMs);
-  const merged: RunStats = {
-    ...first,
-    n: sum((stats) => stats.n),
-    wallMs,
-    imbalance: busyTotal > 0 ? Math.max(...busy) / (busyTotal / perWorker.length) : 1,
-    efficiency: wallMs > 0 ? busyTotal / (perWorker.length * wallMs) : 0,
-    perWorker,
-  };
-  if (first.trace) {
-    merged.trace = phases.flatMap(({ stats, phaseStart }) =>
-      stats.trace!.map((record) => ({ ...record, t0: record.t0 + phaseStart, t1: record.t1 + phaseStart })),
-    );
-    merged.traceDropped = sum((stats) => stats.traceDropped ?? 0);
-  }
-  return merged;
 }

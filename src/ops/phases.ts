@@ -1,0 +1,49 @@
+// The telemetry of an operation that runs its index space in several consecutive runs (matmul's
+// panels and row blocks, Mandelbrot's bands of rows), merged into the one RunStats a single run
+// over the whole space would give: every index counted once, the trace joined in time.
+import type { RunStats } from '../schedule/telemetry.js';
+
+export interface PhaseStats {
+  stats: RunStats;
+  /** Milliseconds from the first phase's start, for the trace's times. */
+  phaseStart: number;
+}
+
+/** The telemetry of consecutive runs as one: counts and times summed, the trace joined. */
+export function mergePhases(phases: PhaseStats[]): RunStats {
+  const first = phases[0]!.stats;
+  if (phases.length === 1) return first;
+  const all = phases.map((phase) => phase.stats);
+  const sum = (of: (stats: RunStats) => number) => all.reduce((total, stats) => total + of(stats), 0);
+  const perWorker = first.perWorker.map((worker, rank) => {
+    const mine = all.map((stats) => stats.perWorker[rank]!);
+    const total = (key: 'busyMs' | 'chunks' | 'items' | 'stealAttempts' | 'steals') =>
+      mine.reduce((sum, stats) => sum + stats[key], 0);
+    return {
+      rank: worker.rank,
+      busyMs: total('busyMs'),
+      chunks: total('chunks'),
+      items: total('items'),
+      stealAttempts: total('stealAttempts'),
+      steals: total('steals'),
+    };
+  });
+  const busy = perWorker.map((worker) => worker.busyMs);
+  const busyTotal = busy.reduce((total, ms) => total + ms, 0);
+  const wallMs = sum((stats) => stats.wallMs);
+  const merged: RunStats = {
+    ...first,
+    n: sum((stats) => stats.n),
+    wallMs,
+    imbalance: busyTotal > 0 ? Math.max(...busy) / (busyTotal / perWorker.length) : 1,
+    efficiency: wallMs > 0 ? busyTotal / (perWorker.length * wallMs) : 0,
+    perWorker,
+  };
+  if (first.trace) {
+    merged.trace = phases.flatMap(({ stats, phaseStart }) =>
+      stats.trace!.map((record) => ({ ...record, t0: record.t0 + phaseStart, t1: record.t1 + phaseStart })),
+    );
+    merged.traceDropped = sum((stats) => stats.traceDropped ?? 0);
+  }
+  return merged;
+}
