@@ -13,6 +13,7 @@ import {
   runOnCaller,
   RUN_OPTION_NAMES,
   validateRunOptions,
+  type ProgressCallback,
   type RunOptions,
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
@@ -301,6 +302,7 @@ async function multiplyByPanels(
   const packPhases: RunStats[] = [];
   const tilePhases: PhaseStats[] = [];
   const start = performance.now();
+  const tilesBefore = new Array<number>(run.workers).fill(0); // each worker's tiles in earlier panels
   for (let j0 = 0, firstTile = 0; j0 < n; j0 += panel.columns) {
     const columns = Math.min(panel.columns, n - j0);
     const tileColumns = Math.ceil(columns / layout.MATMUL_NC);
@@ -315,12 +317,21 @@ async function multiplyByPanels(
     packPhases.push(await parallelFor(turn, slivers, auxiliaryRun(run, 'static')));
     const panelTiles = rowTiles * tileColumns;
     const doneBefore = firstTile;
-    const onProgress = run.onProgress && ((done: number) => run.onProgress!(doneBefore + done, tiles));
+    const onProgress: ProgressCallback | undefined =
+      run.onProgress &&
+      ((done, _total, perWorker) =>
+        run.onProgress!(
+          doneBefore + done,
+          tiles,
+          perWorker.map((items, rank) => tilesBefore[rank]! + items),
+        ));
     const phaseStart = performance.now() - start;
     const call = { kernel, lo: firstTile, n: panelTiles, i32 };
     const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
     if (firstTile === 0) whileTilesRun(); // the workers are woken before parallelFor returns
-    tilePhases.push({ stats: await running, phaseStart });
+    const stats = await running;
+    for (const { rank, items } of stats.perWorker) tilesBefore[rank]! += items;
+    tilePhases.push({ stats, phaseStart });
     firstTile += panelTiles;
   }
   return [mergePhases(tilePhases), mergePhases(packPhases.map((stats) => ({ stats, phaseStart: 0 })))];
