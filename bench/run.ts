@@ -15,6 +15,7 @@ import { wordcount } from './suites/wordcount.js';
 import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
 import { cluster } from './suites/cluster.js';
+import { browser } from './suites/browser.js';
 
 // The matmul suite measures the fused kernels beside the unfused ones; Node 20 validates
 // relaxed SIMD only behind this flag, which must be set before the first pool compiles
@@ -33,6 +34,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   memory,
   kernels,
   cluster,
+  browser,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */

@@ -7,6 +7,7 @@ import type { ChunkRecord } from 'parwasm/browser';
 const LANE_HEIGHT = 26;
 const LANE_GAP = 8;
 const LABEL_WIDTH = 44;
+const FIGURES_WIDTH = 150; // room on the right for a lane's figures
 const BACKGROUND = '#f4f4f4';
 const TEXT = '#222';
 
@@ -49,6 +50,8 @@ export class Lanes {
       else spans.push({ t0: this.lastReport, t1: now });
     });
     this.lastReport = now;
+    // The rows reported so far, for anyone watching the page (the Chromium test does).
+    this.canvas.dataset.rows = String(perWorker.reduce((sum, items) => sum + items, 0));
   }
 
   /** Draws the live lanes (called every animation frame while a run goes). */
@@ -88,38 +91,43 @@ export class Lanes {
     context.font = '12px system-ui, sans-serif';
     context.textBaseline = 'middle';
     for (let rank = 0; rank < this.workers; rank++) {
+      const lane = laneBox(rank, this.canvas.width);
       context.fillStyle = BACKGROUND;
-      context.fillRect(LABEL_WIDTH, this.top(rank), this.laneWidth(), LANE_HEIGHT);
+      context.fillRect(lane.x, lane.y, lane.width, lane.height);
       context.fillStyle = TEXT;
-      context.fillText(`w${rank}`, 6, this.top(rank) + LANE_HEIGHT / 2);
+      context.fillText(`w${rank}`, 6, lane.y + lane.height / 2);
     }
     return context;
   }
 
   private fillSpan(context: CanvasRenderingContext2D, rank: number, t0: number, t1: number): void {
-    const x0 = LABEL_WIDTH + (t0 / this.scaleMs) * this.laneWidth();
-    const x1 = LABEL_WIDTH + (t1 / this.scaleMs) * this.laneWidth();
-    context.fillRect(x0, this.top(rank), Math.max(1, x1 - x0), LANE_HEIGHT);
+    const lane = laneBox(rank, this.canvas.width);
+    const x0 = lane.x + (t0 / this.scaleMs) * lane.width;
+    const x1 = lane.x + (t1 / this.scaleMs) * lane.width;
+    context.fillRect(x0, lane.y, Math.max(1, x1 - x0), lane.height);
   }
 
   private label(context: CanvasRenderingContext2D, rank: number, text: string): void {
     context.fillStyle = TEXT;
     context.textAlign = 'right';
-    context.fillText(text, this.canvas.width - 6, this.top(rank) + LANE_HEIGHT / 2);
+    const lane = laneBox(rank, this.canvas.width);
+    context.fillText(text, this.canvas.width - 6, lane.y + lane.height / 2);
     context.textAlign = 'left';
   }
 
   private pxToMs(px: number): number {
-    return (px / this.laneWidth()) * this.scaleMs;
+    return (px / laneBox(0, this.canvas.width).width) * this.scaleMs;
   }
+}
 
-  private top(rank: number): number {
-    return LANE_GAP + rank * (LANE_HEIGHT + LANE_GAP);
-  }
-
-  private laneWidth(): number {
-    return this.canvas.width - LABEL_WIDTH - 150; // room on the right for the lane's figures
-  }
+/** Where worker `rank`'s lane is on a canvas `canvasWidth` pixels wide (the tests read it). */
+export function laneBox(rank: number, canvasWidth: number): { x: number; y: number; width: number; height: number } {
+  return {
+    x: LABEL_WIDTH,
+    y: LANE_GAP + rank * (LANE_HEIGHT + LANE_GAP),
+    width: canvasWidth - LABEL_WIDTH - FIGURES_WIDTH,
+    height: LANE_HEIGHT,
+  };
 }
 
 function workerColour(rank: number, workers: number): string {
