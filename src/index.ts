@@ -1,6 +1,6 @@
 // The public API of parwasm: an explicit list, nothing exported by accident. Pictures and
 // charts live in 'parwasm/report', so that computing never loads the chart libraries.
-export { createPool } from './pool/pool.js';
+export { createPool } from './pool/create-pool.js';
 export type { Pool } from './pool/pool.js';
 export type { Executor } from './engine/executor.js';
 export { matmul } from './ops/matmul.js';

@@ -1,6 +1,8 @@
 // Internals for parwasm's own tests and benchmarks: not part of the public API, not listed
 // in package.json "exports", and free to change.
 export { startPool } from './pool/pool.js';
+export { nodePlatform } from './platform/node.js';
+export type { Platform } from './platform/platform.js';
 export type { Turn } from './engine/executor.js';
 export { parallelFor, validateRunOptionsBag, defaultChunk } from './schedule/parallel-for.js';
 export type { KernelCall } from './schedule/parallel-for.js';

@@ -2,14 +2,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startPool } from 'parwasm/internal';
+import { nodePlatform, startPool } from 'parwasm/internal';
 
 describe('a worker that fails while starting', () => {
   it('makes createPool reject, without a respawn loop', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'parwasm-')), 'starts.log');
     process.env.PARWASM_START_LOG = log;
     const entry = new URL('./fixtures/failing-worker.mjs', import.meta.url);
-    const error = await startPool({ workers: 3 }, entry).catch((thrown: unknown) => thrown);
+    const error = await startPool({ workers: 3 }, { ...nodePlatform, workerEntry: entry }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toMatchObject({ name: 'WorkerCrashError', exitCode: 1 });
     expect((error as Error).message).toMatch(/failed to start: worker \d cannot start/);
     await new Promise((resolve) => setTimeout(resolve, 300));

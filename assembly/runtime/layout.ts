@@ -73,6 +73,11 @@ export const T_THREAD_ID: i32 = 24;
 // The JOB_SEQ of the last job this worker finished: after a crash the pool waits on it to
 // know that every surviving worker has left the aborted job.
 export const T_DONE_SEQ: i32 = 28;
+// The generation of the worker that holds this rank, written by the pool (the one word of
+// the slot it writes) before it starts a worker there. A worker that finds another
+// generation after a wake was replaced and leaves: a browser's terminate() does not stop a
+// thread parked in Atomics.wait.
+export const T_GENERATION: i32 = 32;
 
 // A kernel of a loaded library that trapped or threw: the first worker to fail stores its
 // rank + 1 in ERROR_RANK (compare-exchange from 0), then the range it was computing and its

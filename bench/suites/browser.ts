@@ -54,15 +54,17 @@ async function inPage(plan: Omit<TaskPlan, 'kernels'>, kernels: string): Promise
   try {
     const page = await browser.newPage();
     await page.goto(`${server.url}bench/browser/page.html`);
-    await page.waitForFunction(() => 'parwasm' in window);
+    await page.waitForFunction(() => 'parwasm' in globalThis);
     const version = browser.version();
-    console.log(`Chromium ${version}, crossOriginIsolated: ${await page.evaluate(() => crossOriginIsolated)}`);
+    console.log(
+      `Chromium ${version}, crossOriginIsolated: ${await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)}`,
+    );
     // The functions travel as source text and are rebuilt in the page.
     return await page.evaluate(
       async ({ tasks, peers, plan }) => {
         const rebuild = (source: string) => (0, eval)(`(${source})`) as unknown;
         const run = rebuild(tasks) as typeof runTasks;
-        const { parwasm } = window as unknown as { parwasm: Parameters<typeof runTasks>[0] };
+        const { parwasm } = globalThis as unknown as { parwasm: Parameters<typeof runTasks>[0] };
         return run(parwasm, { mandelbrotJs: rebuild(peers.mandelbrotJs), ikj: rebuild(peers.ikj) } as Peers, plan);
       },
       {

@@ -1,5 +1,5 @@
 // parwasm hello: the MPI-style hello world, one line per worker.
-import { createPool } from '../pool/pool.js';
+import { createPool } from '../pool/create-pool.js';
 import { parseCommand, positiveInteger } from './usage.js';
 
 const HELP = `usage: parwasm hello [--workers N] [--json]

@@ -1,5 +1,5 @@
 // parwasm mandelbrot: compute a view, print the telemetry, optionally write the PNG.
-import { createPool } from '../pool/pool.js';
+import { createPool } from '../pool/create-pool.js';
 import { mandelbrotPng } from '../report/png.js';
 import { tooLarge } from './memory-flag.js';
 import { fileError, openOut } from './out-file.js';

@@ -1,5 +1,5 @@
 // parwasm matmul: multiply two random matrices and report GFLOP/s.
-import { createPool } from '../pool/pool.js';
+import { createPool } from '../pool/create-pool.js';
 import { measure } from './measure.js';
 import { tooLarge } from './memory-flag.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';

@@ -1,7 +1,7 @@
 // parwasm study: the Mandelbrot load-balancing study, with its charts, written to a folder.
 import { resolve } from 'node:path';
 import { chartLibraries } from '../report/chart-libraries.js';
-import { createPool } from '../pool/pool.js';
+import { createPool } from '../pool/create-pool.js';
 import { studyMandelbrot } from '../report/study.js';
 import { writeStudyReport } from '../report/write-study.js';
 import { MEMORY_FLAG_HELP } from './memory-flag.js';

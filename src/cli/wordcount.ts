@@ -1,6 +1,6 @@
 // parwasm wordcount: count the words of files (the workers read them) and print the top ones.
 import { stat } from 'node:fs/promises';
-import { createPool } from '../pool/pool.js';
+import { createPool } from '../pool/create-pool.js';
 import { listFiles } from './list-files.js';
 import { tooLarge } from './memory-flag.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary } from './run-flags.js';

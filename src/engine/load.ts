@@ -10,11 +10,14 @@ import { Library, type ExportedKernel, type LibraryHost } from './library.js';
 import type { LoadOptions } from './types.js';
 import { Regions } from '../memory/regions.js';
 import { resolveSource } from './source.js';
+import type { Platform } from '../platform/platform.js';
 import { probeModuleInfo } from './probe.js';
 import { readModuleInfo, type ModuleInfo, type ValueType } from './wasm-binary.js';
 
 /** What the pool gives the loader besides the host. */
 export interface LoadContext extends LibraryHost {
+  /** What reads a source and describes a compiled module on this runtime. */
+  readonly platform: Platform;
   /** Workers (ranks) of the pool. */
   readonly size: number;
   /** Free function-table slots for a new library's adapters. */
@@ -43,10 +46,10 @@ export function validateLoadOptions(value: unknown): { maxMemory: number | undef
 
 export async function loadLibrary(source: unknown, options: LoadOptions | undefined, context: LoadContext) {
   const { maxMemory, stackSize } = validateLoadOptions(options);
-  const resolved = await resolveSource(source);
+  const resolved = await resolveSource(source, context.platform);
   if (resolved.kind === 'javascript') return loadJavaScript(resolved.url, maxMemory, context);
   const module = resolved.kind === 'module' ? resolved.module : await compile(resolved.bytes);
-  const info = resolved.kind === 'module' ? probeModuleInfo(module) : readModuleInfo(resolved.bytes);
+  const info = resolved.kind === 'module' ? probeModuleInfo(module, context.platform) : readModuleInfo(resolved.bytes);
   return loadWasm(module, info, maxMemory, stackSize, context);
 }
 

@@ -13,8 +13,8 @@
 //   parameters are not probed: load the module's bytes to use them as kernels.
 // - exported globals' values (`__heap_base`, `__stack_pointer`) from the instance, and global
 //   names from the module's "name" custom section, which the API does give.
-import { setFlagsFromString } from 'node:v8';
 import { typeError } from '../errors.js';
+import type { Platform } from '../platform/platform.js';
 import {
   namesLlvm,
   readNameSection,
@@ -43,8 +43,8 @@ interface ReflectedType {
   value?: string;
 }
 
-export function probeModuleInfo(module: WebAssembly.Module): ModuleInfo {
-  setFlagsFromString('--experimental-wasm-type-reflection'); // only when a Module is loaded
+export function probeModuleInfo(module: WebAssembly.Module, platform: Platform): ModuleInfo {
+  platform.enableTypeReflection(); // only when a Module is loaded
   const imports: ModuleInfo['imports'] = WebAssembly.Module.imports(module).map(({ module, name, kind }) => ({
     module,
     name,

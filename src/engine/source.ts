@@ -1,10 +1,8 @@
 // What `pool.load(source)` accepts, resolved to what a library is made from: the bytes of a
 // wasm module (from a path, a URL or the bytes themselves), a compiled module, or the URL of
 // an ES module of JavaScript kernels.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { typeError } from '../errors.js';
+import type { Platform } from '../platform/platform.js';
 
 export type ResolvedSource =
   | { kind: 'wasm'; bytes: Uint8Array<ArrayBuffer>; module: WebAssembly.Module | undefined }
@@ -13,7 +11,7 @@ export type ResolvedSource =
 
 const JAVASCRIPT = /\.(mjs|js|cjs)$/i;
 
-export async function resolveSource(source: unknown): Promise<ResolvedSource> {
+export async function resolveSource(source: unknown, platform: Platform): Promise<ResolvedSource> {
   if (source instanceof WebAssembly.Module) return { kind: 'module', module: source };
   if (source instanceof ArrayBuffer) return { kind: 'wasm', bytes: new Uint8Array(source.slice(0)), module: undefined };
   if (ArrayBuffer.isView(source)) {
@@ -21,12 +19,12 @@ export async function resolveSource(source: unknown): Promise<ResolvedSource> {
     bytes.set(new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
     return { kind: 'wasm', bytes, module: undefined };
   }
-  const url = toUrl(source);
+  const url = toUrl(source, platform);
   if (JAVASCRIPT.test(url.pathname)) return { kind: 'javascript', url: url.href };
-  return { kind: 'wasm', bytes: await readUrl(url), module: undefined };
+  return { kind: 'wasm', bytes: await readUrl(url, platform), module: undefined };
 }
 
-function toUrl(source: unknown): URL {
+function toUrl(source: unknown, platform: Platform): URL {
   if (source instanceof URL) return source;
   if (typeof source !== 'string' || source === '') {
     throw typeError(
@@ -35,19 +33,12 @@ function toUrl(source: unknown): URL {
       source,
     );
   }
-  if (/^(file|https?|data):/i.test(source)) return new URL(source);
-  return pathToFileURL(isAbsolute(source) ? source : resolve(source));
+  return platform.sourceUrl(source);
 }
 
-async function readUrl(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+async function readUrl(url: URL, platform: Platform): Promise<Uint8Array<ArrayBuffer>> {
   try {
-    if (url.protocol === 'file:') {
-      const file = await readFile(url);
-      return new Uint8Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
-    }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    return await platform.readBytes(url);
   } catch (error) {
     throw typeError('source', `a readable module (${(error as Error).message})`, url.href);
   }

@@ -1,6 +1,5 @@
 // The compiled kernels: one WebAssembly.Module per process, compiled once and handed to
 // every worker, and the control-block layout read from the module's own exports.
-import { readFile } from 'node:fs/promises';
 import { readModuleInfo } from '../engine/wasm-binary.js';
 
 const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
@@ -22,9 +21,10 @@ interface KernelModule {
 }
 let compiled: Promise<KernelModule> | undefined;
 
-/** @internal parwasm's module, compiled once per process, and what it declares. */
-export function kernelModule(): Promise<KernelModule> {
-  compiled ??= chooseBytes().then(async (bytes) => {
+/** @internal parwasm's module, compiled once per process, and what it declares; `read` fetches
+ * the bytes (the platform's readBytes). */
+export function kernelModule(read: (url: URL) => Promise<Uint8Array<ArrayBuffer>>): Promise<KernelModule> {
+  compiled ??= chooseBytes(read).then(async (bytes) => {
     const info = readModuleInfo(bytes);
     const memory = info.imports.find((entry) => entry.kind === 'memory');
     const maxWorkers = info.exports.get('MAX_WORKERS');
@@ -37,9 +37,9 @@ export function kernelModule(): Promise<KernelModule> {
   return compiled;
 }
 
-async function chooseBytes() {
-  const fma = await readFile(fmaWasmUrl);
-  return WebAssembly.validate(fma) ? fma : readFile(wasmUrl);
+async function chooseBytes(read: (url: URL) => Promise<Uint8Array<ArrayBuffer>>) {
+  const fma = await read(fmaWasmUrl);
+  return WebAssembly.validate(fma) ? fma : read(wasmUrl);
 }
 
 export const PAGE_BYTES = 65536;

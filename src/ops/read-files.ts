@@ -1,41 +1,13 @@
 // The STAT_FILES and READ_FILES kernels, run by a worker in JavaScript: measure files, then
 // read them straight into the shared memory, so the corpus never passes through the calling
-// thread.
+// thread. Node-only: the worker host of src/platform/node-worker.ts gives them to the kernels.
 //
 // Job arguments: FILES_TABLE, the file table (per file, u32: path offset, path length, data
-// offset, size), and FILES_STATUS, a status per file (i32, FILE_STATUS below).
+// offset, size), and FILES_STATUS, a status per file (i32, FILE_STATUS of file-status.ts).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Layout } from '../memory/layout.js';
 import type { WasmMemory } from '../wasm-types.js';
-
-/** Per-file outcome, written by the worker that read it. */
-export const FILE_STATUS = [
-  'ok',
-  'ENOENT',
-  'EACCES',
-  'EISDIR',
-  'unreadable',
-  'changed size while being read',
-  'not a regular file',
-  'larger than 4 GiB',
-] as const;
-
-const SYSTEM_MESSAGES: Partial<Record<(typeof FILE_STATUS)[number], string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-};
-
-/** The Error a failed status stands for, as the cause of a FileReadError: the system's code
- * (`ENOENT`) where there is one. The worker reports a status number, not the Error itself,
- * since it writes into the shared memory and never posts a message during a run. */
-export function fileStatusError(status: number): Error & { code?: string } {
-  const outcome = FILE_STATUS[status] ?? 'unreadable';
-  const system = SYSTEM_MESSAGES[outcome];
-  return system === undefined
-    ? new Error(outcome)
-    : Object.assign(new Error(`${system} (${outcome})`), { code: outcome });
-}
+import { FILE_STATUS } from './file-status.js';
 
 /** Writes each file's size into its table entry. */
 export function statFiles(memory: WasmMemory, layout: Layout, lo: number, hi: number): void {

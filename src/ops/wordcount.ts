@@ -6,7 +6,7 @@
 import { FileReadError, rangeError, typeError } from '../errors.js';
 import type { SharedArena } from '../memory/arena.js';
 import { operation, type Executor, type Turn } from '../engine/executor.js';
-import { fileStatusError } from './read-files.js';
+import { fileStatusError } from './file-status.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -169,9 +169,12 @@ interface PlacedText {
   readStats?: RunStats;
 }
 
-/** Encodes string documents as UTF-8, one after another, into the shared memory. */
+/** Encodes string documents as UTF-8, one after another, into the shared memory: encoded,
+ * then copied in, as Chrome's TextEncoder.encodeInto refuses a view of shared memory. */
 function placeDocuments(arena: SharedArena, documents: readonly string[]): PlacedText {
-  const sizes = documents.map((document) => Buffer.byteLength(document));
+  const encoder = new TextEncoder();
+  const encoded = documents.map((document) => encoder.encode(document));
+  const sizes = encoded.map((document) => document.length);
   const total = checkTextSize(
     arena,
     sizes.reduce((sum, size) => sum + size, 0),
@@ -179,8 +182,7 @@ function placeDocuments(arena: SharedArena, documents: readonly string[]): Place
   const text = arena.alloc(total);
   const starts = offsets(sizes);
   const bytes = arena.u8(text, total);
-  const encoder = new TextEncoder();
-  documents.forEach((document, i) => encoder.encodeInto(document, bytes.subarray(starts[i], starts[i]! + sizes[i]!)));
+  encoded.forEach((document, i) => bytes.set(document, starts[i]));
   return { text, total, starts, sizes };
 }
 
@@ -277,7 +279,8 @@ function collect(
   };
   runOnCaller(turn, { kernel: layout.KERNEL_GATHER_WORDS, n: reduced.count, i32: gather }, auxiliaryRun(run, 'static'));
   const words = arena.u32(written, 1)[0]!;
-  const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes)).split('\n');
+  // A copy: Chrome's TextDecoder refuses a view of shared memory.
+  const lines = new TextDecoder().decode(arena.u8(bytes, reduced.lineBytes).slice()).split('\n');
   const counts = new Map<string, number>();
   const tally = arena.u32(countsAt, words);
   for (let i = 0; i < words; i++) {

@@ -1,5 +1,4 @@
 // createPool's options, validated in one place.
-import { availableParallelism } from 'node:os';
 import { PAGE_BYTES } from '../memory/module.js';
 import { integerIn, knownKeys, optionsObject } from '../validate.js';
 
@@ -7,12 +6,12 @@ import { integerIn, knownKeys, optionsObject } from '../validate.js';
 export interface PoolOptions {
   /** Worker threads to start, from 1 to 512. More than the machine's cores is allowed (and
    * correct) but not faster.
-   * @default os.availableParallelism() */
+   * @default os.availableParallelism() on Node, navigator.hardwareConcurrency in a browser */
   workers?: number;
   /** The most bytes the shared memory may grow to, from 1 MiB to 4 GiB (the wasm32 limit);
    * rounded up to whole 64 KiB pages. Operations that would need more reject with a
    * RangeError before any work starts.
-   * @default 2147483648 (2 GiB) */
+   * @default 2147483648 (2 GiB) on Node, 1073741824 (1 GiB) in a browser (docs/browser.md) */
   maxMemory?: number;
 }
 
@@ -23,19 +22,23 @@ export interface ValidatedPoolOptions {
 
 const MIN_MEMORY = 1 << 20;
 const MAX_MEMORY = 2 ** 32;
-const DEFAULT_MAX_MEMORY = 2 ** 31;
 
-/** `maxWorkers`: the module's MAX_WORKERS, the telemetry slots its control block has. */
-export function validatePoolOptions(value: unknown, maxWorkers: number): ValidatedPoolOptions {
+/** `maxWorkers`: the module's MAX_WORKERS, the telemetry slots its control block has;
+ * `defaults`: the platform's cores and default maxMemory. */
+export function validatePoolOptions(
+  value: unknown,
+  maxWorkers: number,
+  defaults: { cores: number; maxMemory: number },
+): ValidatedPoolOptions {
   const options = optionsObject(value, 'options');
   knownKeys(options, 'options', ['workers', 'maxMemory']);
   const workers =
     options.workers === undefined
-      ? Math.min(availableParallelism(), maxWorkers)
+      ? Math.min(defaults.cores, maxWorkers)
       : integerIn(options.workers, 'options.workers', 1, maxWorkers);
   const maxMemory =
     options.maxMemory === undefined
-      ? DEFAULT_MAX_MEMORY
+      ? defaults.maxMemory
       : integerIn(options.maxMemory, 'options.maxMemory', MIN_MEMORY, MAX_MEMORY);
   return { workers, maxMemoryPages: Math.ceil(maxMemory / PAGE_BYTES) };
 }

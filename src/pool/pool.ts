@@ -1,6 +1,5 @@
 // The pool: worker threads that share one WebAssembly.Memory and run one operation at a
 // time, in the order the calls were made.
-import type { Worker } from 'node:worker_threads';
 import { AbortError, PoolClosedError, typeError, WorkerCrashError } from '../errors.js';
 import { SharedArena } from '../memory/arena.js';
 import { ControlBlock } from '../memory/control-block.js';
@@ -28,10 +27,8 @@ import type {
 import { runParallelFor, validateParallelFor } from '../engine/parallel-for.js';
 import { Doorbell } from './doorbell.js';
 import { validatePoolOptions, type PoolOptions } from './options.js';
-import { spawnWorker, type WorkerHandle } from './worker-handle.js';
 import type { LibraryMessage } from '../engine/library-message.js';
-
-const defaultWorkerEntry = new URL('./worker.js', import.meta.url);
+import type { Platform, Thread, WorkerHandle } from '../platform/platform.js';
 
 // How long close() lets workers leave their loop before terminating them.
 const STOP_GRACE_MS = 2000;
@@ -41,16 +38,15 @@ interface QueuedCall {
   cancel(error: Error): void;
 }
 
-/** Starts a pool of worker threads that share one WebAssembly.Memory. Resolves once every
- * worker has instantiated the kernels on it. */
-export function createPool(options?: PoolOptions): Promise<Pool> {
-  return startPool(options, defaultWorkerEntry);
-}
-
-/** createPool with another worker entry point (tests use one that fails to start). */
-export async function startPool(options: unknown, workerEntry: URL): Promise<Pool> {
-  const { module, initialPages, maxWorkers } = await kernelModule();
-  const { workers, maxMemoryPages } = validatePoolOptions(options, maxWorkers);
+/** Starts a pool of workers that share one WebAssembly.Memory on `platform` (createPool of
+ * Node and of the browser). Resolves once every worker has instantiated the kernels on it. */
+export async function startPool(options: PoolOptions | undefined, platform: Platform): Promise<Pool> {
+  const { module, initialPages, maxWorkers } = await kernelModule(platform.readBytes);
+  const { workers, maxMemoryPages } = validatePoolOptions(options, maxWorkers, {
+    cores: platform.availableCores(),
+    maxMemory: platform.defaultMaxMemory,
+  });
+  platform.checkSharedMemory();
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxMemoryPages, shared: true });
   // The calling thread's own instance: the pool reads the layout from it, and operations too
   // small to be worth waking the workers for run on it.
@@ -60,7 +56,7 @@ export async function startPool(options: unknown, workerEntry: URL): Promise<Poo
     statFiles: filesOnWorkersOnly,
     readFiles: filesOnWorkersOnly,
   });
-  const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), workerEntry, maxMemoryPages });
+  const pool = new Pool(workers, { module, memory, kernels, layout: readLayout(kernels), platform, maxMemoryPages });
   await pool.start();
   return pool;
 }
@@ -77,7 +73,7 @@ export class Pool implements Executor {
   /** The arrays of pool.alloc, on the same regions of the memory as the arena's. */
   readonly #arrays: Allocations;
   readonly #doorbell: Doorbell;
-  readonly #workerEntry: URL;
+  readonly #platform: Platform;
   readonly #workers: (WorkerHandle | undefined)[];
   readonly #queue: QueuedCall[] = [];
   #pumping: Promise<void> | undefined;
@@ -100,7 +96,7 @@ export class Pool implements Executor {
     this.#module = parts.module;
     this.#memory = parts.memory;
     this.#kernels = parts.kernels;
-    this.#workerEntry = parts.workerEntry;
+    this.#platform = parts.platform;
     this.#control = new ControlBlock(parts.memory, parts.layout);
     const regions = new Regions(parts.memory, parts.layout.HEAP_BASE, parts.maxMemoryPages * PAGE_BYTES);
     this.#arrays = new Allocations(parts.memory, regions, "the pool's");
@@ -146,6 +142,9 @@ export class Pool implements Executor {
   /** Counts the words of documents or files: `wordCount(pool, input, options)`. A file the
    * workers cannot read rejects the call with a FileReadError. */
   wordCount(input: WordCountInput, options?: WordCountOptions): Promise<WordCountResult> {
+    if (!this.#platform.readsFiles && !Array.isArray(input) && typeof input === 'object' && input !== null) {
+      return Promise.reject(typeError('input', 'an array of strings here: files are Node-only', input));
+    }
     return wordCount(this, input, options);
   }
 
@@ -260,7 +259,7 @@ export class Pool implements Executor {
   }
 
   /** @internal The thread of worker `rank`, for tests that kill it. */
-  workerThread(rank: number): Worker | undefined {
+  workerThread(rank: number): Thread | undefined {
     return this.#workers[rank]?.worker;
   }
 
@@ -310,7 +309,7 @@ export class Pool implements Executor {
     await this.#recovered();
     const { layout, words } = this.#control;
     const running = this.#workers.filter((worker) => worker !== undefined);
-    const exited = running.map(({ worker }) => new Promise((resolve) => worker.once('exit', resolve)));
+    const exited = running.map(({ worker }) => worker.exited);
     this.#setRef(true);
     this.#control.store(layout.COMMAND, layout.COMMAND_STOP);
     Atomics.add(words, layout.JOB_SEQ >> 2, 1);
@@ -332,6 +331,7 @@ export class Pool implements Executor {
         for (const slot of slots) this.#usedSlots.add(slot);
         return slots;
       },
+      platform: this.#platform,
       nextLibraryId: () => this.#nextLibraryId++,
       register: (library) => this.#libraries.set(library.id, library),
       release: (library) => {
@@ -362,10 +362,23 @@ export class Pool implements Executor {
     }
   }
 
+  /** Starts a worker of rank `rank`, of a new generation: one that was replaced there leaves
+   * at its next wake if it is still running. */
   #spawn(rank: number) {
+    const { words, layout } = this.#control;
+    const generation = Atomics.add(words, (this.#control.telemetrySlot(rank) + layout.T_GENERATION) >> 2, 1) + 1;
     const libraries = [...this.#libraries.values()].map((library) => library.message(rank));
-    const data = { module: this.#module, memory: this.#memory, rank, timeOrigin: performance.timeOrigin, libraries };
-    return spawnWorker(this.#workerEntry, data, (handle, exitCode, error) => this.#onExit(handle, exitCode, error));
+    const data = {
+      module: this.#module,
+      memory: this.#memory,
+      rank,
+      generation,
+      timeOrigin: performance.timeOrigin,
+      libraries,
+    };
+    return this.#platform.spawnWorker(this.#platform.workerEntry, data, (handle, exitCode, error) =>
+      this.#onExit(handle, exitCode, error),
+    );
   }
 
   /** A worker died. If a job was running, that job rejects at once with WorkerCrashError and
@@ -422,6 +435,6 @@ interface PoolParts {
   memory: WebAssembly.Memory;
   kernels: KernelExports;
   layout: ControlBlock['layout'];
-  workerEntry: URL;
+  platform: Platform;
   maxMemoryPages: number;
 }

@@ -1,0 +1,70 @@
+// parwasm/browser in Chromium: the same results as the Node pool, bit for bit.
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createPool, SCHEDULES, type Pool } from 'parwasm';
+import { browserTests, chromiumSession, parwasmPage } from './chromium.js';
+
+const { describe, it } = browserTests;
+
+describe('parwasm/browser in Chromium', () => {
+  const session = chromiumSession();
+  let node: Pool;
+  beforeAll(async () => {
+    node = await createPool({ workers: 2 });
+  });
+  afterAll(() => node?.close());
+
+  it('refuses a page that is not cross-origin isolated, naming both headers', async () => {
+    const page = await parwasmPage(session.browser, session.plain);
+    const outcome = await page.evaluate(async () => {
+      const isolated = crossOriginIsolated;
+      try {
+        await window.parwasm.createPool({ workers: 1 });
+        return { isolated, message: 'started' };
+      } catch (error) {
+        return { isolated, message: (error as Error).message };
+      }
+    });
+    expect(outcome.isolated).toBe(false);
+    expect(outcome.message).toContain('Cross-Origin-Opener-Policy: same-origin');
+    expect(outcome.message).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    await page.close();
+  });
+
+  it('starts in an isolated page and says hello from every worker', async () => {
+    const page = await parwasmPage(session.browser, session.isolated);
+    const replies = await page.evaluate(async () => {
+      const pool = await window.parwasm.createPool({ workers: 3 });
+      const hello = await pool.hello();
+      await pool.close();
+      return { isolated: crossOriginIsolated, hello };
+    });
+    expect(replies.isolated).toBe(true);
+    expect(replies.hello.map(({ rank }) => rank)).toEqual([0, 1, 2]);
+    expect(new Set(replies.hello.map(({ threadId }) => threadId)).size).toBe(3);
+    expect(replies.hello.every(({ hostname }) => hostname === '127.0.0.1')).toBe(true);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('computes the Node pool Mandelbrot pixel for pixel on every schedule', async () => {
+    const view = { width: 61, height: 37, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 300 };
+    const page = await parwasmPage(session.browser, session.isolated);
+    const inBrowser = await page.evaluate(
+      async ({ view, schedules }) => {
+        const pool = await window.parwasm.createPool({ workers: 2 });
+        const images: number[][] = [];
+        for (const schedule of schedules)
+          images.push([...(await pool.mandelbrot({ ...view, schedule, chunk: 3 })).data]);
+        await pool.close();
+        return images;
+      },
+      { view, schedules: [...SCHEDULES] },
+    );
+    for (const [i, schedule] of SCHEDULES.entries()) {
+      const expected = await node.mandelbrot({ ...view, schedule, chunk: 3 });
+      expect(inBrowser[i], schedule).toEqual([...expected.data]);
+    }
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+});
