@@ -66,7 +66,6 @@ async function run(): Promise<void> {
     return;
   }
   running = true;
-  document.body.dataset.state = 'running';
   try {
     do {
       again = false;
@@ -87,6 +86,7 @@ async function runOnce({ schedule, workers, chunk, view }: Settings): Promise<vo
   status.textContent = `${schedule}: ${workers} workers, ${chunk} rows a chunk…`;
   const expectedMs = Number(document.body.dataset.lastMs ?? 500);
   lanes.begin(workers, expectedMs);
+  document.body.dataset.state = 'running'; // with empty lanes: what they show from now on is this run
   let frame = requestAnimationFrame(function draw() {
     lanes.drawLive();
     frame = requestAnimationFrame(draw);

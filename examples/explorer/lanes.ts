@@ -36,6 +36,7 @@ export class Lanes {
     this.lastReport = 0;
     this.scaleMs = Math.max(1, expectedMs);
     this.canvas.height = workers * (LANE_HEIGHT + LANE_GAP) + LANE_GAP;
+    this.clear();
   }
 
   /** A progress report: each worker whose items grew was busy since the previous report. */

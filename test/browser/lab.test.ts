@@ -91,10 +91,26 @@ describe('the schedule lab in Chromium', () => {
         { timeout: 120_000 },
       );
     await finished(1); // the page runs once as it opens
+
+    // A larger image: while it is computed, the lanes fill before the run has ended.
+    await page.selectOption('[name=size]', '1200x900');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(
+      ({ box }) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('#lanes')!;
+        if (document.body.dataset.state !== 'running') return false;
+        const { data } = canvas.getContext('2d')!.getImageData(box.x, box.y, box.width, box.height);
+        for (let i = 0; i < data.length; i += 4) if (data[i] !== 0xf4 && data[i] !== 0xff) return true;
+        return false;
+      },
+      { box: laneBox(0, 1000) },
+      { timeout: 120_000 },
+    );
+    await finished(2);
     await page.fill('[name=workers]', '2');
     await page.fill('[name=chunk]', '3');
     await page.selectOption('[name=size]', '512x384');
-    let runs = 1;
+    let runs = 2;
     for (const schedule of SCHEDULES) {
       await page.selectOption('[name=schedule]', schedule);
       await page.click('button[type=submit]');
