@@ -118,7 +118,8 @@ function probeMemory(module: WebAssembly.Module): { limits: MemoryLimits; instan
       };
     } catch (error) {
       const message = (error as Error).message;
-      const smaller = /smaller than initial (\d+)/.exec(message);
+      // Node 20's V8: "smaller than initial N"; Chromium 156's: "smaller than the declared initial of N".
+      const smaller = /smaller than (?:the declared )?initial (?:of )?(\d+)/.exec(message);
       const larger = /declared maximum (\d+)/.exec(message);
       if (message.includes('shared state')) return { limits: { initial, maximum: undefined, shared: false } };
       if (smaller && Number(smaller[1]) > initial) initial = Number(smaller[1]);

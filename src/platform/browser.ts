@@ -21,9 +21,10 @@ interface Web {
 }
 const web = globalThis as unknown as Web;
 
-// iOS Safari refuses to create a shared memory whose maximum is much above 1 GiB (it reserves
-// the maximum up front); docs/browser.md gives the reports this figure comes from.
-const BROWSER_MAX_MEMORY = 2 ** 30;
+// iOS Safari fails to create a shared memory whose maximum is 2 GiB ("Out of memory"), and
+// users report that about 600 MB or less works; 512 MiB is below every working report
+// (docs/browser.md gives them). A page that needs more passes maxMemory.
+const BROWSER_MAX_MEMORY = 2 ** 29;
 // navigator.hardwareConcurrency is missing in some privacy modes.
 const FALLBACK_CORES = 4;
 

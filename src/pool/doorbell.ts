@@ -70,10 +70,19 @@ function spinUntilZero(words: Int32Array, index: number): boolean {
   return true;
 }
 
+// Atomics.waitAsync is missing in Firefox before 145 and Safari before 16.4: there the pool
+// polls, every POLL_MS (a timer's least delay in a page is about 4 ms once timers nest).
+const canWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
+const POLL_MS = 1;
+
 async function waitForZero(words: Int32Array, index: number, cancelled: { value: boolean }): Promise<void> {
   for (;;) {
     const value = Atomics.load(words, index);
     if (value === 0 || cancelled.value) return;
+    if (!canWaitAsync) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      continue;
+    }
     const wait = Atomics.waitAsync(words, index, value, RECHECK_MS);
     if (wait.async) await wait.value;
   }

@@ -11,7 +11,7 @@ export interface PoolOptions {
   /** The most bytes the shared memory may grow to, from 1 MiB to 4 GiB (the wasm32 limit);
    * rounded up to whole 64 KiB pages. Operations that would need more reject with a
    * RangeError before any work starts.
-   * @default 2147483648 (2 GiB) on Node, 1073741824 (1 GiB) in a browser (docs/browser.md) */
+   * @default 2147483648 (2 GiB) on Node, 536870912 (512 MiB) in a browser (docs/browser.md) */
   maxMemory?: number;
 }
 

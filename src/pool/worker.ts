@@ -35,19 +35,24 @@ export async function runWorker(host: WorkerHost): Promise<void> {
   // JavaScript library awaits its import, which runs the event loop for that while.)
   for (;;) {
     seen = nextJob(control, layout.JOB_SEQ, seen);
-    // Replaced (the pool took this worker for dead, but a browser's terminate() does not stop
-    // a thread parked in Atomics.wait): leave without touching PENDING or the job, which are
-    // the replacement's now.
-    if (Atomics.load(control, generationWord) !== generation) break;
+    if (replaced()) break;
     const command = Atomics.load(control, word(layout.COMMAND));
     if (command === layout.COMMAND_STOP) break;
     if (command === layout.COMMAND_MESSAGE) await applyMessage();
     else runJob();
+    if (replaced()) break;
     if (Atomics.sub(control, word(layout.PENDING), 1) === 1) Atomics.notify(control, word(layout.PENDING));
     // Last: after a crash the pool takes this as "has left the job", PENDING included.
     Atomics.store(control, doneSeq, seen);
   }
   host.exit();
+
+  /** Whether the pool has started another worker in this rank: it took this one for dead, but
+   * a browser's terminate() does not stop a thread parked in Atomics.wait. Then this worker
+   * leaves without touching PENDING or T_DONE_SEQ, which are the replacement's now. */
+  function replaced(): boolean {
+    return Atomics.load(control, generationWord) !== generation;
+  }
 
   /** Runs the job in the descriptor. A library kernel that traps or throws fails the job, not
    * the worker; one of parwasm's own kernels that traps is a bug, and crashes the worker. */

@@ -67,4 +67,23 @@ describe('parwasm/browser in Chromium', () => {
     expect(page.errors).toEqual([]);
     await page.close();
   });
+
+  it('polls for completion where Atomics.waitAsync is missing (Firefox < 145, Safari < 16.4)', async () => {
+    const view = { width: 80, height: 50, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 2000 };
+    const page = await session.browser.newPage();
+    await page.addInitScript(() => {
+      delete (Atomics as { waitAsync?: unknown }).waitAsync;
+    });
+    await page.goto(`${session.isolated.url}test/browser/page.html`);
+    await page.waitForFunction(() => window.parwasm !== undefined);
+    const outcome = await page.evaluate(async (view) => {
+      const pool = await window.parwasm.createPool({ workers: 2 });
+      const image = [...(await pool.mandelbrot({ ...view, schedule: 'guided' })).data];
+      await pool.close();
+      return { waitAsync: typeof (Atomics as { waitAsync?: unknown }).waitAsync, image };
+    }, view);
+    expect(outcome.waitAsync).toBe('undefined');
+    expect(outcome.image).toEqual([...(await node.mandelbrot(view)).data]);
+    await page.close();
+  });
 });
