@@ -18,7 +18,12 @@ export interface Peers {
   ) => void;
 }
 
+/** The suite runs its tasks in parts, each in Node and then at once in Chromium, so that the
+ * two figures of a task are taken minutes apart at most, not a whole suite apart. */
+export const PARTS = ['plain JS', 'start-up', 'Mandelbrot', 'matmul', 'empty operation'] as const;
+
 export interface TaskPlan {
+  part: (typeof PARTS)[number];
   workers: number[];
   view: MandelbrotView;
   n: number;
@@ -58,49 +63,54 @@ export async function runTasks(
     results.push({ task, medianMs, samples: samples.length, ...(checked === undefined ? {} : { checked }) });
   };
 
-  const { view, n } = plan;
-  const pixels = peers.mandelbrotJs(view);
-  await time('Mandelbrot, plain JS', () => peers.mandelbrotJs(view));
+  const { view, n, part } = plan;
   const a = Float64Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 500 - 1);
   const product = new Float64Array(n * n);
-  await time(`matmul f64 n = ${n}, plain JS ikj`, () => {
+  const multiply = () => {
     product.fill(0);
     peers.ikj(a, a, product, n, n, n, 0, n);
-  });
-
+  };
   const most = Math.max(...plan.workers);
-  await time(`pool start-up, ${most} workers`, async () => (await parwasm.createPool({ workers: most })).close());
+  const per = (workers: number) => `${workers} worker${workers > 1 ? 's' : ''}`;
+  if (part === 'plain JS') {
+    await time('Mandelbrot, plain JS', () => peers.mandelbrotJs(view));
+    await time(`matmul f64 n = ${n}, plain JS ikj`, multiply);
+    return results;
+  }
+  if (part === 'start-up') {
+    await time(`pool start-up, ${most} workers`, async () => (await parwasm.createPool({ workers: most })).close());
+    return results;
+  }
   const pool = await parwasm.createPool({ workers: most });
   try {
-    for (const workers of plan.workers) {
-      const image = await pool.mandelbrot({ ...view, workers });
-      const same = image.data.every((value, i) => value === pixels[i]);
-      await time(
-        `Mandelbrot, ${workers} worker${workers > 1 ? 's' : ''}`,
-        () => pool.mandelbrot({ ...view, workers }),
-        same,
-      );
-    }
-    for (const workers of plan.workers) {
-      const matrix = { rows: n, cols: n, data: a };
-      const c = await pool.matmul(matrix, matrix, { workers });
-      let error = 0;
-      let norm = 0;
-      for (let i = 0; i < n * n; i++) {
-        error += (c.data[i]! - product[i]!) ** 2;
-        norm += product[i]! ** 2;
+    if (part === 'Mandelbrot') {
+      const pixels = peers.mandelbrotJs(view);
+      for (const workers of plan.workers) {
+        const image = await pool.mandelbrot({ ...view, workers });
+        const same = image.data.every((value, i) => value === pixels[i]);
+        await time(`Mandelbrot, ${per(workers)}`, () => pool.mandelbrot({ ...view, workers }), same);
       }
-      await time(
-        `matmul f64 n = ${n}, ${workers} worker${workers > 1 ? 's' : ''}`,
-        () => pool.matmul(matrix, matrix, { workers }),
-        Math.sqrt(error / norm) < 1e-12,
+    } else if (part === 'matmul') {
+      multiply();
+      const matrix = { rows: n, cols: n, data: a };
+      for (const workers of plan.workers) {
+        const c = await pool.matmul(matrix, matrix, { workers });
+        let error = 0;
+        let norm = 0;
+        for (let i = 0; i < n * n; i++) {
+          error += (c.data[i]! - product[i]!) ** 2;
+          norm += product[i]! ** 2;
+        }
+        const close = Math.sqrt(error / norm) < 1e-12;
+        await time(`matmul f64 n = ${n}, ${per(workers)}`, () => pool.matmul(matrix, matrix, { workers }), close);
+      }
+    } else {
+      const lib = await pool.load(new URL(plan.kernels));
+      const out = lib.alloc(Float64Array, 1);
+      await time(`empty operation, ${most} workers`, () =>
+        pool.parallelFor(0, lib.kernel('integrate'), { args: [out], workers: most }),
       );
     }
-    const lib = await pool.load(new URL(plan.kernels));
-    const out = lib.alloc(Float64Array, 1);
-    await time(`empty operation, ${most} workers`, () =>
-      pool.parallelFor(0, lib.kernel('integrate'), { args: [out], workers: most }),
-    );
   } finally {
     await pool.close();
   }

@@ -1,53 +1,60 @@
 // parwasm in headless Chromium beside the same tasks in Node and beside plain JavaScript in
 // the page: Mandelbrot and matmul on 1 and N workers, pool start-up, an empty operation. The
-// tasks are one function (bench/browser/tasks.ts) run in both places. Needs Debian's
-// chromium and a build with the browser entry (npm run build).
+// tasks are one function (bench/browser/tasks.ts) run in both places, part by part. Needs
+// Debian's chromium and a build with the browser entry (npm run build).
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as parwasm from 'parwasm';
 import { mandelbrotJs } from '../../src/baselines/mandelbrot.js';
 import { ikj } from '../../src/baselines/matmul.js';
 import { serveStatic } from '../../src/platform/static-server.js';
-import { runTasks, type Peers, type TaskPlan, type TaskResult } from '../browser/tasks.js';
+import { PARTS, runTasks, type Peers, type TaskPlan, type TaskResult } from '../browser/tasks.js';
 import { formatMs } from '../measure.js';
 import type { SuiteOptions } from '../options.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'];
-const root = fileURLToPath(new URL('..', import.meta.url)); // dist/bench.js: the repository
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''); // dist/bench.js: the repository
 
 export async function browser({ workers, sizes, timeMs }: SuiteOptions): Promise<void> {
   if (!existsSync(CHROMIUM))
     return void console.log(`\nbrowser: skipped, no ${CHROMIUM} (apt-get install -y chromium)`);
   const [size = 2048, n = 512] = sizes ?? [];
-  const plan: Omit<TaskPlan, 'kernels'> = {
-    workers,
-    view: { width: size, height: size, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 },
-    n,
-    timeMs,
-  };
+  const view = { width: size, height: size, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 1000 };
   const kernels = 'examples/kernels/javascript/kernels.mjs';
-  console.log(
-    `\nload average before: ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(', ')}`,
-  );
-  const inNode = await runTasks(
-    parwasm,
-    { mandelbrotJs, ikj },
-    { ...plan, kernels: new URL(kernels, `file://${root}/`).href },
-  );
-  const inChromium = await inPage(plan, kernels);
-  console.log(
-    `load average after: ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(', ')}`,
-  );
+  const inNode: TaskResult[] = [];
+  const inChromium: TaskResult[] = [];
+  const loads = [loadAverage()];
+  await withPage(async (inPage, url) => {
+    for (const part of PARTS) {
+      const plan = { part, workers, view, n, timeMs };
+      inNode.push(
+        ...(await runTasks(
+          parwasm,
+          { mandelbrotJs, ikj },
+          { ...plan, kernels: `${pathToFileURL(root).href}/${kernels}` },
+        )),
+      );
+      inChromium.push(...(await inPage({ ...plan, kernels: `${url}${kernels}` })));
+    }
+  });
+  loads.push(loadAverage());
+  console.log(`\nload average (1, 5, 15 min) before: ${loads[0]}; after: ${loads[1]}`);
   printComparison(`Chromium beside Node (Mandelbrot ${size}², maxIter 1000; matmul f64 n = ${n})`, inChromium, inNode);
 }
 
-async function inPage(plan: Omit<TaskPlan, 'kernels'>, kernels: string): Promise<TaskResult[]> {
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+}
+
+/** Chromium on the benchmark page (bench/browser/page.html), served from the repository with
+ * the isolation headers; `body` gets a function that runs one plan's tasks in it. */
+async function withPage(
+  body: (inPage: (plan: TaskPlan) => Promise<TaskResult[]>, url: string) => Promise<void>,
+): Promise<void> {
   const { chromium } = await import('playwright-core');
   const server = await serveStatic({ root });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
@@ -55,24 +62,22 @@ async function inPage(plan: Omit<TaskPlan, 'kernels'>, kernels: string): Promise
     const page = await browser.newPage();
     await page.goto(`${server.url}bench/browser/page.html`);
     await page.waitForFunction(() => 'parwasm' in globalThis);
-    const version = browser.version();
-    console.log(
-      `Chromium ${version}, crossOriginIsolated: ${await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)}`,
-    );
+    const isolated = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+    console.log(`\nChromium ${browser.version()}, crossOriginIsolated: ${isolated}`);
+    const sources = { tasks: runTasks.toString(), mandelbrotJs: mandelbrotJs.toString(), ikj: ikj.toString() };
     // The functions travel as source text and are rebuilt in the page.
-    return await page.evaluate(
-      async ({ tasks, peers, plan }) => {
-        const rebuild = (source: string) => (0, eval)(`(${source})`) as unknown;
-        const run = rebuild(tasks) as typeof runTasks;
-        const { parwasm } = globalThis as unknown as { parwasm: Parameters<typeof runTasks>[0] };
-        return run(parwasm, { mandelbrotJs: rebuild(peers.mandelbrotJs), ikj: rebuild(peers.ikj) } as Peers, plan);
-      },
-      {
-        tasks: runTasks.toString(),
-        peers: { mandelbrotJs: mandelbrotJs.toString(), ikj: ikj.toString() },
-        plan: { ...plan, kernels: `${server.url}${kernels}` },
-      },
-    );
+    const inPage = (plan: TaskPlan) =>
+      page.evaluate(
+        async ({ sources, plan }) => {
+          const rebuild = (source: string) => (0, eval)(`(${source})`) as unknown;
+          const run = rebuild(sources.tasks) as typeof runTasks;
+          const { parwasm } = globalThis as unknown as { parwasm: Parameters<typeof runTasks>[0] };
+          const peers = { mandelbrotJs: rebuild(sources.mandelbrotJs), ikj: rebuild(sources.ikj) } as Peers;
+          return run(parwasm, peers, plan);
+        },
+        { sources, plan },
+      );
+    await body(inPage, server.url);
   } finally {
     await browser.close();
     await server.close();
