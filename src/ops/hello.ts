@@ -10,7 +10,7 @@ export interface HelloReply {
   rank: number;
   /** Number of workers in the pool. */
   size: number;
-  /** The worker's `threadId` (node:worker_threads). */
+  /** The worker's `threadId` (node:worker_threads; in a browser, a number the page gives each worker it starts). */
   threadId: number;
   /** The host the worker runs on. */
   hostname: string;

@@ -1,6 +1,7 @@
 // The platform in a web page: Web Workers, fetch, the page's cores. The pool's memory can be
 // posted to a worker only in a cross-origin isolated page (COOP + COEP headers).
 import { WorkerCrashError } from '../errors.js';
+import { fetchBytes } from './fetch-bytes.js';
 import type { BrowserWorkerData, BrowserWorkerMessage, WorkerPort } from './browser-messages.js';
 import type { OnWorkerExit, Platform, SpawnData, StartingWorker, WorkerHandle } from './platform.js';
 
@@ -45,11 +46,7 @@ export const browserPlatform: Platform = {
   },
   availableCores: () => web.navigator.hardwareConcurrency ?? FALLBACK_CORES,
   spawnWorker,
-  async readBytes(url) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  },
+  readBytes: fetchBytes,
   sourceUrl: (source) => new URL(source, web.location.href),
   enableTypeReflection: () => undefined,
 };

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WorkerCrashError } from '../errors.js';
+import { fetchBytes } from './fetch-bytes.js';
 import { workerExecArgv } from './node-exec-argv.js';
 import type { NodeWorkerData } from './node-worker.js';
 import type { OnWorkerExit, Platform, ReadyMessage, SpawnData, StartingWorker, WorkerHandle } from './platform.js';
@@ -30,13 +31,6 @@ export const nodePlatform: Platform = {
     setFlagsFromString('--experimental-wasm-type-reflection');
   },
 };
-
-/** The bytes at an http(s) or data URL; an Error naming the status for a failed request. */
-export async function fetchBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
 
 function spawnWorker(entry: URL, data: SpawnData, onExit: OnWorkerExit): StartingWorker {
   const { port1, port2 } = new MessageChannel();

@@ -38,8 +38,9 @@ interface QueuedCall {
   cancel(error: Error): void;
 }
 
-/** Starts a pool of workers that share one WebAssembly.Memory on `platform` (createPool of
- * Node and of the browser). Resolves once every worker has instantiated the kernels on it. */
+/** @internal Starts a pool of workers that share one WebAssembly.Memory on `platform`
+ * (createPool of Node and of the browser). Resolves once every worker has instantiated the
+ * kernels on it. */
 export async function startPool(options: PoolOptions | undefined, platform: Platform): Promise<Pool> {
   const { module, initialPages, maxWorkers } = await kernelModule(platform.readBytes);
   const { workers, maxMemoryPages } = validatePoolOptions(options, maxWorkers, {

@@ -78,7 +78,7 @@ describe('parwasm/browser operations in Chromium', () => {
     await page.close();
   });
 
-  it('counts words as the Node pool does, and refuses files as Node-only', async () => {
+  it('counts words as the Node pool does on every schedule, and refuses files as Node-only', async () => {
     const documents = [
       'The quick brown fox — jumps over the lazy dog. THE END',
       '',
@@ -86,22 +86,28 @@ describe('parwasm/browser operations in Chromium', () => {
       'x'.repeat(5000) + ' fox',
     ];
     const page = await parwasmPage(session.browser, session.isolated);
-    const inBrowser = await page.evaluate(async (documents) => {
-      const pool = await window.parwasm.createPool({ workers: 2 });
-      const result = await pool.wordCount(documents, { schedule: 'stealing', chunk: 1 });
-      const files = await pool.wordCount({ files: ['/etc/hostname'] }).catch((error: Error) => error);
-      const after = await pool.wordCount(['still usable']);
-      await pool.close();
-      return {
-        counts: [...result.counts].sort(([x], [y]) => (x < y ? -1 : 1)),
-        totalWords: result.totalWords,
-        files: { name: (files as Error).name, message: (files as Error).message },
-        after: [...after.counts].sort(([x], [y]) => (x < y ? -1 : 1)),
-      };
-    }, documents);
-    const expected = await node.wordCount(documents);
-    expect(inBrowser.counts).toEqual([...expected.counts].sort(([x], [y]) => (x < y ? -1 : 1)));
-    expect(inBrowser.totalWords).toBe(expected.totalWords);
+    const inBrowser = await page.evaluate(
+      async ({ documents, schedules }) => {
+        const pool = await window.parwasm.createPool({ workers: 2 });
+        const results = [];
+        for (const schedule of schedules) results.push(await pool.wordCount(documents, { schedule, chunk: 1 }));
+        const files = await pool.wordCount({ files: ['/etc/hostname'] }).catch((error: Error) => error);
+        const after = await pool.wordCount(['still usable']);
+        await pool.close();
+        return {
+          counts: results.map((result) => [...result.counts].sort(([x], [y]) => (x < y ? -1 : 1))),
+          totalWords: results.map((result) => result.totalWords),
+          files: { name: (files as Error).name, message: (files as Error).message },
+          after: [...after.counts].sort(([x], [y]) => (x < y ? -1 : 1)),
+        };
+      },
+      { documents, schedules: [...SCHEDULES] },
+    );
+    for (const [i, schedule] of SCHEDULES.entries()) {
+      const expected = await node.wordCount(documents, { schedule, chunk: 1 });
+      expect(inBrowser.counts[i], schedule).toEqual([...expected.counts].sort(([x], [y]) => (x < y ? -1 : 1)));
+      expect(inBrowser.totalWords[i], schedule).toBe(expected.totalWords);
+    }
     expect(inBrowser.files.name).toBe('ValidationError');
     expect(inBrowser.files.message).toMatch(/^input must be .*files are Node-only/);
     expect(inBrowser.after).toEqual([

@@ -30,15 +30,26 @@ describe('parwasm/browser in Chromium', () => {
     await page.close();
   });
 
-  it('starts in an isolated page and says hello from every worker', async () => {
+  it('starts in an isolated page, says hello from every worker, and holds at most 512 MiB by default', async () => {
     const page = await parwasmPage(session.browser, session.isolated);
     const replies = await page.evaluate(async () => {
       const pool = await window.parwasm.createPool({ workers: 3 });
       const hello = await pool.hello();
+      // The browser's default maxMemory is 512 MiB: 600 MiB cannot fit, 400 MiB can.
+      const tooLarge = (() => {
+        try {
+          return pool.alloc(Uint8Array, 600 * 2 ** 20).length;
+        } catch (error) {
+          return (error as Error).name;
+        }
+      })();
+      const fits = pool.alloc(Uint8Array, 400 * 2 ** 20).length;
       await pool.close();
-      return { isolated: crossOriginIsolated, hello };
+      return { isolated: crossOriginIsolated, hello, tooLarge, fits };
     });
     expect(replies.isolated).toBe(true);
+    expect(replies.tooLarge).toBe('ValidationError');
+    expect(replies.fits).toBe(400 * 2 ** 20);
     expect(replies.hello.map(({ rank }) => rank)).toEqual([0, 1, 2]);
     expect(new Set(replies.hello.map(({ threadId }) => threadId)).size).toBe(3);
     expect(replies.hello.every(({ hostname }) => hostname === '127.0.0.1')).toBe(true);
