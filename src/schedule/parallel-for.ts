@@ -176,6 +176,9 @@ export async function parallelFor(
   control.store(layout.TRACE_COUNT, 0);
   prepareSchedule(control, schedule, n, workers);
   control.store(layout.ABORT, 0);
+  // A worker zeroes its counters when it starts the job; until then its slot still holds the
+  // last run's items, which progress reports would show (and then see fall back to 0).
+  for (let rank = 0; rank < workers; rank++) control.store(control.telemetrySlot(rank) + layout.T_ITEMS, 0);
 
   const abort = (): void => control.store(layout.ABORT, 1);
   signal?.addEventListener('abort', abort);
