@@ -16,6 +16,7 @@ import { memory } from './suites/memory.js';
 import { kernels } from './suites/kernels.js';
 import { cluster } from './suites/cluster.js';
 import { clusterKill, clusterMatmul, clusterMatmulB, clusterWordcount } from './suites/cluster-data.js';
+import { browser } from './suites/browser.js';
 
 // The matmul suite measures the fused kernels beside the unfused ones; Node 20 validates
 // relaxed SIMD only behind this flag, which must be set before the first pool compiles
@@ -38,6 +39,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<void>> = {
   'cluster-wordcount': clusterWordcount,
   'cluster-kill': clusterKill,
   'cluster-matmul-b': clusterMatmulB,
+  browser,
 };
 
 /** Runs the named suites (all of them if none is named); throws on an unknown suite. */

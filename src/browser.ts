@@ -21,7 +21,7 @@ export type { HelloReply } from './ops/hello.js';
 export type { MandelbrotOptions, MandelbrotResult, MandelbrotView } from './ops/mandelbrot.js';
 export type { Matrix, MatmulOptions, MatmulResult } from './ops/matmul.js';
 export type { WordCountInput, WordCountOptions, WordCountResult } from './ops/wordcount.js';
-export type { RunOptions } from './schedule/parallel-for.js';
+export type { ProgressCallback, RunOptions } from './schedule/parallel-for.js';
 export type { RunStats, WorkerStats, ChunkRecord } from './schedule/telemetry.js';
 export { SCHEDULES } from './schedule/schedules.js';
 export type { Schedule } from './schedule/schedules.js';

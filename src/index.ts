@@ -11,7 +11,7 @@ export type { HelloReply } from './ops/hello.js';
 export type { MandelbrotOptions, MandelbrotResult, MandelbrotView } from './ops/mandelbrot.js';
 export type { Matrix, MatmulOptions, MatmulResult } from './ops/matmul.js';
 export type { WordCountInput, WordCountOptions, WordCountResult } from './ops/wordcount.js';
-export type { RunOptions } from './schedule/parallel-for.js';
+export type { ProgressCallback, RunOptions } from './schedule/parallel-for.js';
 export type { RunStats, WorkerStats, ChunkRecord } from './schedule/telemetry.js';
 export { SCHEDULES } from './schedule/schedules.js';
 export { studyMandelbrot } from './report/study.js';

@@ -102,6 +102,10 @@ const RUN_OPTIONS: [path: string, value: unknown, kind: ErrorClass][] = [
   ['options.onProgress', 'log', TypeError],
   ['options.onProgress', {}, TypeError],
   ['options.onProgress', null, TypeError],
+  ['options.progressMs', 0, RangeError],
+  ['options.progressMs', 60_001, RangeError],
+  ['options.progressMs', 16.5, RangeError],
+  ['options.progressMs', '16', TypeError],
   ['options.sheduel', 'static', TypeError], // an unknown option: a typo is not ignored
 ];
 
@@ -401,7 +405,9 @@ describe('bad input', () => {
       'wordCount input.files[0]',
       'wordCount options',
       ...['mandelbrot', 'matmul', 'wordCount'].flatMap((op) =>
-        ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'].map((key) => `${op} options.${key}`),
+        ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress', 'progressMs'].map(
+          (key) => `${op} options.${key}`,
+        ),
       ),
     ];
     expect(expected.filter((path) => !paths.has(path))).toEqual([]);

@@ -20,11 +20,11 @@ describe('parwasm', () => {
   it('lists its commands', () => {
     const { status, stdout } = run('--help');
     expect(status).toBe(0);
-    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'bench'])
+    for (const command of ['tour', 'hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'bench', 'explore'])
       expect(stdout).toContain(command);
   });
 
-  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour', 'bench'])(
+  it.each(['hello', 'mandelbrot', 'matmul', 'wordcount', 'study', 'tour', 'bench', 'explore'])(
     '%s --help prints its usage',
     (command) => {
       const { status, stdout } = run(command, '--help');

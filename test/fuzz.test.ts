@@ -129,7 +129,7 @@ function checkOneOf(faults: Faults, argument: string, value: unknown, allowed: r
 
 const isBag = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
-const RUN_KEYS = ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'];
+const RUN_KEYS = ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress', 'progressMs'];
 
 /** Checks an options bag: object-ness, unknown keys and the run options. */
 function checkOptions(
@@ -145,13 +145,14 @@ function checkOptions(
   }
   for (const key of Object.keys(options))
     if (![...ownKeys, ...RUN_KEYS].includes(key)) faults.set(`options.${key}`, TypeError);
-  const { schedule, chunk, signal, trace, workers, onProgress } = options;
+  const { schedule, chunk, signal, trace, workers, onProgress, progressMs } = options;
   if (schedule !== undefined) checkOneOf(faults, 'options.schedule', schedule, SCHEDULES);
   if (chunk !== undefined) checkInteger(faults, 'options.chunk', chunk, 1, 2 ** 31 - 1);
   if (signal !== undefined && !(signal instanceof AbortSignal)) faults.set('options.signal', TypeError);
   if (trace !== undefined && typeof trace !== 'boolean') faults.set('options.trace', TypeError);
   if (workers !== undefined) checkInteger(faults, 'options.workers', workers, 1, poolSize);
   if (onProgress !== undefined && typeof onProgress !== 'function') faults.set('options.onProgress', TypeError);
+  if (progressMs !== undefined) checkInteger(faults, 'options.progressMs', progressMs, 1, 60_000);
   return options;
 }
 

@@ -291,6 +291,10 @@ export const BAD_KERNEL_INPUTS: BadInput[] = [
   ]),
   ...rows('pool.parallelFor', 'options.trace', [['yes', TypeError]]),
   ...rows('pool.parallelFor', 'options.onProgress', [['log', TypeError]]),
+  ...rows('pool.parallelFor', 'options.progressMs', [
+    [0, RangeError],
+    ['16', TypeError],
+  ]),
   { call: 'pool.parallelFor', path: 'options.arsg', value: [], kind: TypeError }, // a typo is not ignored
 
   // lib.alloc(type, length)
@@ -497,7 +501,7 @@ describe('bad input to the kernel API', () => {
       'pool.parallelFor options.args',
       'pool.parallelFor options.args[0]',
       'pool.parallelFor options.args[1]',
-      ...['schedule', 'chunk', 'workers', 'signal', 'trace', 'onProgress'].map(
+      ...['schedule', 'chunk', 'workers', 'signal', 'trace', 'onProgress', 'progressMs'].map(
         (key) => `pool.parallelFor options.${key}`,
       ),
       'lib.alloc type',

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>>
   tour: async () => (await import('./tour.js')).runTour,
   bench: async () => (await import('./bench.js')).runBench,
   node: async () => (await import('./node.js')).runNode,
+  explore: async () => (await import('./explore.js')).runExplore,
 };
 const USAGE = `usage: parwasm <command> [options]
 
@@ -26,6 +27,7 @@ commands:
   matmul      a matrix product in GFLOP/s
   wordcount   the most frequent words of files
   study       the Mandelbrot load-balancing study, with charts
+  explore     the schedule lab in the browser: watch each worker's rows, zoom, compare schedules
   bench       the benchmark suites, peers beside parwasm (from a clone of the repository only)
   node        serve a cluster's jobs from Redis with a local pool (needs bullmq and ioredis)
 

@@ -136,6 +136,7 @@ export async function runTour(args: string[]): Promise<void> {
   const report = join(out, 'report.md');
   await writeFile(report, reportMarkdown(lines, pool, studyFiles.length));
   console.log(`\nreport: ${report}`);
+  console.log('watch the schedules share out the rows, live in a browser: npx parwasm explore --open');
 }
 
 function time(run: () => unknown): number {

@@ -13,7 +13,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { mergePhases, type PhaseStats } from './phases.js';
+import { mergePhases, progressAcrossPhases, type PhaseStats } from './phases.js';
 import { place, touchPages, type ArrayLocator } from './placed.js';
 import { finiteNumber, integerIn, knownKeys, oneOf, optionsObject } from '../validate.js';
 
@@ -155,21 +155,22 @@ export async function mandelbrotRows(
   // Rows of no pixels are no work: one run of none.
   const bandRows = data.length === 0 ? Math.max(1, height) : Math.max(1, Math.floor(BAND_BYTES / 4 / width));
   const band = turn.arena.alloc(Math.min(bandRows, height) * width * 4);
-  const { onProgress } = view.run;
   const rowsOfWork = data.length === 0 ? 0 : height; // the index space, as computeRows runs it
+  const progress = progressAcrossPhases(view.run.onProgress, rowsOfWork, view.run.workers);
   const phases: PhaseStats[] = [];
   const start = performance.now();
   for (let first = lo; first < hi || phases.length === 0; first += bandRows) {
     const last = Math.min(first + bandRows, hi);
     const rows = data.subarray((first - lo) * width, (last - lo) * width);
-    const progress = onProgress && ((done: number) => onProgress(first - lo + done, rowsOfWork));
     const phaseStart = performance.now() - start;
-    const running = computeRows(turn, view, band, first, last, progress);
+    const running = computeRows(turn, view, band, first, last, progress.forRun(first - lo));
     // A new result's pages are fresh (the first write to each costs ~11 µs here): they are
     // touched while the workers compute the band, not after (the workers are woken before
     // computeRows returns).
     if (out === undefined) touchPages(rows);
-    phases.push({ stats: await running, phaseStart });
+    const stats = await running;
+    progress.ended(stats);
+    phases.push({ stats, phaseStart });
     rows.set(turn.arena.u32(band, rows.length));
   }
   return { width, height, data, stats: mergePhases(phases) };

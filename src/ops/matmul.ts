@@ -17,7 +17,7 @@ import {
   type ValidatedRunOptions,
 } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
-import { mergePhases, type PhaseStats } from './phases.js';
+import { mergePhases, progressAcrossPhases, type PhaseStats } from './phases.js';
 import { overlaps, place, touchPages, type Placed } from './placed.js';
 import { booleanArg, integerIn, knownKeys, optionsObject } from '../validate.js';
 
@@ -346,6 +346,7 @@ async function multiplyByPanels(
   const tiles = rowTiles * Math.ceil(n / MATMUL_NC);
   const names = kernelNames(f64, fused);
   const [packB, kernel] = [builtins.kernel(names.packB), builtins.kernel(names.tiles)];
+  const progress = progressAcrossPhases(run.onProgress, tiles, run.workers);
   for (let j0 = 0, panelFirstTile = 0; j0 < n; j0 += panel.columns) {
     const columns = Math.min(panel.columns, n - j0);
     const tileColumns = Math.ceil(columns / MATMUL_NC);
@@ -359,12 +360,14 @@ async function multiplyByPanels(
       const firstTile = panelFirstTile + (r0 / MATMUL_MC) * tileColumns;
       const block = blocks.at(r0, rows);
       const args = [block.a, block.c, packed, scratch, rows, n, k, tileColumns, j0, width, firstTile];
-      const onProgress = run.onProgress && ((done: number) => run.onProgress!(firstTile + done, tiles));
+      const onProgress = progress.forRun(firstTile);
       const phaseStart = performance.now() - phases.start;
       const call = { kernel, lo: firstTile, n: Math.ceil(rows / MATMUL_MC) * tileColumns, args };
       const running = parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
       if (j0 === 0) touch(r0, rows);
-      phases.tiles.push({ stats: await running, phaseStart });
+      const stats = await running;
+      progress.ended(stats);
+      phases.tiles.push({ stats, phaseStart });
       copyOut(r0, rows, j0, columns);
     }
     panelFirstTile += rowTiles * tileColumns;

@@ -1,7 +1,9 @@
 // The telemetry of an operation that runs its index space in several consecutive runs (matmul's
 // panels and row blocks, Mandelbrot's bands of rows), merged into the one RunStats a single run
-// over the whole space would give: every index counted once, the trace joined in time.
+// over the whole space would give: every index counted once, the trace joined in time; and
+// their progress reported as one run's.
 import type { RunStats } from '../schedule/telemetry.js';
+import type { ProgressCallback } from '../schedule/parallel-for.js';
 
 export interface PhaseStats {
   stats: RunStats;
@@ -46,4 +48,27 @@ export function mergePhases(phases: PhaseStats[]): RunStats {
     merged.traceDropped = sum((stats) => stats.traceDropped ?? 0);
   }
   return merged;
+}
+
+/** The progress of consecutive runs reported as that of one: `forRun(doneBefore)` gives the
+ * callback for the next run, whose indices count after `doneBefore` of the `total`, and
+ * `ended(stats)` adds that run's items to each worker's, which later runs' reports start from. */
+export function progressAcrossPhases(onProgress: ProgressCallback | undefined, total: number, workers: number) {
+  const itemsBefore = new Array<number>(workers).fill(0);
+  return {
+    forRun(doneBefore: number): ProgressCallback | undefined {
+      return (
+        onProgress &&
+        ((done, _total, perWorker) =>
+          onProgress(
+            doneBefore + done,
+            total,
+            perWorker.map((items, rank) => itemsBefore[rank]! + items),
+          ))
+      );
+    },
+    ended(stats: RunStats): void {
+      for (const { rank, items } of stats.perWorker) itemsBefore[rank]! += items;
+    },
+  };
 }

@@ -27,14 +27,30 @@ export interface RunOptions {
   /** Run on the first `workers` workers of the pool only, from 1 to the pool's size.
    * @default pool.size */
   workers?: number;
-  /** Called about every 100 ms during a run, and once at its end, with the indices done so
-   * far (read from the counters the workers update in shared memory) and the total. If it
-   * throws, the run rejects with its error once the workers are done.
+  /** Called every `progressMs` during a run, and once at its end, with the indices done so
+   * far, the total, and the indices each worker has done, by rank (all read from the counters
+   * the workers update in shared memory after every chunk). If it throws, the run rejects
+   * with its error once the workers are done.
    * @default undefined (no reports) */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: ProgressCallback;
+  /** Milliseconds between two `onProgress` reports, from 1 to 60000: 16 follows a screen's
+   * frames.
+   * @default 100 */
+  progressMs?: number;
 }
 
-export const RUN_OPTION_NAMES = ['schedule', 'chunk', 'signal', 'trace', 'workers', 'onProgress'] as const;
+/** A run's progress: indices done, the total, and each worker's indices done, by rank. */
+export type ProgressCallback = (done: number, total: number, perWorker: readonly number[]) => void;
+
+export const RUN_OPTION_NAMES = [
+  'schedule',
+  'chunk',
+  'signal',
+  'trace',
+  'workers',
+  'onProgress',
+  'progressMs',
+] as const;
 
 export interface ValidatedRunOptions {
   schedule: Schedule;
@@ -42,10 +58,14 @@ export interface ValidatedRunOptions {
   signal: AbortSignal | undefined;
   trace: boolean;
   workers: number;
-  onProgress: ((done: number, total: number) => void) | undefined;
+  onProgress: ProgressCallback | undefined;
+  /** Absent where no caller can ask for reports (auxiliary phases, a cluster node's runs). */
+  progressMs?: number;
 }
 
 const MAX_INDEX = 2 ** 31 - 1;
+const PROGRESS_MS = 100;
+const MAX_PROGRESS_MS = 60_000;
 const MAX_TRACE_RECORDS = 1 << 20;
 
 export function validateRunOptions(
@@ -64,7 +84,11 @@ export function validateRunOptions(
     onProgress:
       options.onProgress === undefined
         ? undefined
-        : callback<(done: number, total: number) => void>(options.onProgress, `${argument}.onProgress`),
+        : callback<ProgressCallback>(options.onProgress, `${argument}.onProgress`),
+    progressMs:
+      options.progressMs === undefined
+        ? PROGRESS_MS
+        : integerIn(options.progressMs, `${argument}.progressMs`, 1, MAX_PROGRESS_MS),
   };
 }
 
@@ -169,10 +193,14 @@ export async function parallelFor(
   control.store(layout.TRACE_COUNT, 0);
   prepareSchedule(control, schedule, n, workers);
   control.store(layout.ABORT, 0);
+  // A worker zeroes its counters when it starts the job; until then its slot still holds the
+  // last run's items, which progress reports would show (and then see fall back to 0).
+  for (let rank = 0; rank < workers; rank++) control.store(control.telemetrySlot(rank) + layout.T_ITEMS, 0);
 
   const abort = (): void => control.store(layout.ABORT, 1);
   signal?.addEventListener('abort', abort);
-  const progress = options.onProgress && reportProgress(control, workers, n, options.onProgress);
+  const progress =
+    options.onProgress && reportProgress(control, workers, n, options.progressMs ?? PROGRESS_MS, options.onProgress);
   const start = performance.now();
   try {
     await doorbell.ring(context.poolSize);
@@ -181,7 +209,7 @@ export async function parallelFor(
     if (progress) clearInterval(progress.timer);
   }
   if (progress?.error) throw progress.error.thrown; // the caller's callback threw: its error, after the run
-  options.onProgress?.(n, n);
+  options.onProgress?.(n, n, itemsByRank(control, workers));
   const wallMs = performance.now() - start;
   if (control.load(layout.ERROR_RANK) !== 0) throw kernelError(control, call.kernel.name);
   if (signal?.aborted) throw new AbortError(signal.reason);
@@ -197,7 +225,7 @@ export function runOnCaller(context: RunContext, call: KernelCall, options: Vali
   const start = performance.now();
   context.builtins.runOnCaller(call.kernel, call.lo ?? 0, (call.lo ?? 0) + call.n, args);
   const wallMs = performance.now() - start;
-  options.onProgress?.(call.n, call.n);
+  options.onProgress?.(call.n, call.n, [call.n]);
   const caller = { rank: 0, busyMs: wallMs, chunks: call.n > 0 ? 1 : 0, items: call.n, stealAttempts: 0, steals: 0 };
   return {
     schedule: 'static',
@@ -226,29 +254,38 @@ function kernelError(control: ControlBlock, name: string): KernelError {
   return new KernelError(name, control.load(layout.ERROR_LO), control.load(layout.ERROR_HI), text);
 }
 
-const PROGRESS_MS = 100;
-
-/** Calls `onProgress` every PROGRESS_MS with the items the workers have done. If it throws,
+/** Calls `onProgress` every `intervalMs` with the items the workers have done. If it throws,
  * it is not called again and its error is kept for the run to rethrow: an exception escaping
  * a timer would end the process. */
 function reportProgress(
   control: ControlBlock,
   workers: number,
   n: number,
-  onProgress: (done: number, total: number) => void,
+  intervalMs: number,
+  onProgress: ProgressCallback,
 ) {
   const progress: { timer: ReturnType<typeof setInterval>; error?: { thrown: unknown } } = {
     timer: setInterval(() => {
-      let done = 0;
-      for (let rank = 0; rank < workers; rank++)
-        done += control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS);
+      const perWorker = itemsByRank(control, workers);
       try {
-        onProgress(done, n);
+        onProgress(
+          perWorker.reduce((sum, items) => sum + items, 0),
+          n,
+          perWorker,
+        );
       } catch (thrown) {
         progress.error = { thrown };
         clearInterval(progress.timer);
       }
-    }, PROGRESS_MS),
+    }, intervalMs),
   };
   return progress;
+}
+
+/** The items each of the first `workers` workers has done so far in this run, by rank: its
+ * telemetry slot's counter, which it adds each chunk to as the chunk ends. */
+function itemsByRank(control: ControlBlock, workers: number): number[] {
+  return Array.from({ length: workers }, (_, rank) =>
+    control.load(control.telemetrySlot(rank) + control.layout.T_ITEMS),
+  );
 }
