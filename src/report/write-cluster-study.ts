@@ -7,6 +7,7 @@ import { chartLibraries } from './chart-libraries.js';
 import { busyByNode, nodeTimeline, renderPng } from './charts.js';
 import type { ClusterStudy } from './cluster-study.js';
 import { mandelbrotPng } from './png.js';
+import { writePictures, type Picture } from './write-study.js';
 
 /** Writes the study into `dir` (created if missing) and returns the paths written, the
  * Markdown page `study.md` last. Needs the chart libraries (optional peer dependencies): a
@@ -19,7 +20,7 @@ export async function writeClusterStudyReport(study: ClusterStudy, dir: string):
   await chartLibraries();
   await mkdir(dir, { recursive: true });
   const { view, runs } = study;
-  const pictures: [string, Promise<Uint8Array> | Uint8Array][] = [
+  const pictures: Picture[] = [
     ['mandelbrot.png', mandelbrotPng({ width: view.width, height: view.height, data: study.pixels }, view.maxIter)],
     ...runs.map((run): [string, Promise<Uint8Array>] => [
       `timeline-${run.schedule}.png`,
@@ -36,12 +37,7 @@ export async function writeClusterStudyReport(study: ClusterStudy, dir: string):
       ),
     ],
   ];
-  const written: string[] = [];
-  for (const [name, png] of pictures) {
-    const path = join(dir, name);
-    await writeFile(path, await png);
-    written.push(path);
-  }
+  const written = await writePictures(dir, pictures);
   const page = join(dir, 'study.md');
   await writeFile(page, clusterStudyMarkdown(study));
   return [...written, page];

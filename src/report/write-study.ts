@@ -27,7 +27,7 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
   const widest = study.measured.filter(
     (run) => run.workers === Math.max(...study.measured.map((other) => other.workers)),
   );
-  const pictures: [string, Promise<Uint8Array> | Uint8Array][] = [
+  const pictures: Picture[] = [
     ['mandelbrot.png', mandelbrotPng({ width: view.width, height: view.height, data: study.pixels }, view.maxIter)],
     ['cost-histogram.png', renderPng(costHistogram(study.pixels, view.maxIter))],
     ['row-time.png', renderPng(rowCostScatter(study.rows))],
@@ -45,12 +45,7 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
       ]);
     }
   }
-  const written: string[] = [];
-  for (const [name, png] of pictures) {
-    const path = join(dir, name);
-    await writeFile(path, await png);
-    written.push(path);
-  }
+  const written = await writePictures(dir, pictures);
   const page = join(dir, 'study.md');
   await writeFile(
     page,
@@ -60,6 +55,20 @@ export async function writeStudyReport(study: MandelbrotStudy, dir: string): Pro
     ),
   );
   return [...written, page];
+}
+
+/** A picture to write: its file name, and its PNG bytes (or their promise, rendered meanwhile). */
+export type Picture = [name: string, png: Promise<Uint8Array> | Uint8Array];
+
+/** Writes each picture into `dir`, in order; returns their paths. */
+export async function writePictures(dir: string, pictures: readonly Picture[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const [name, png] of pictures) {
+    const path = join(dir, name);
+    await writeFile(path, await png);
+    written.push(path);
+  }
+  return written;
 }
 
 /** The study's Markdown page, linking the named `pictures` (file names beside the page). */
