@@ -14,7 +14,7 @@
 // Every kernel comes in two flavours, picked by a marker type F: `Separate` multiplies and
 // adds (f64x2.mul + f64x2.add, two roundings), `Fused` uses relaxed SIMD's madd, which fuses
 // where the CPU has FMA. The Fused flavour is real only in the build with relaxed SIMD
-// (dist/parwasm-fma.wasm, MATMUL_FMA = 1); in the plain build it compiles to Separate.
+// (dist/builtins-fma.wasm, MATMUL_FMA = 1); in the plain build it compiles to Separate.
 //
 //   Arguments: each kernel's parameters (byte offsets of A, B, C and the buffers, sizes);
 //   the scratch holds one packed-A block per worker.
