@@ -136,10 +136,10 @@ export const BAD_INPUTS: BadInput[] = [
   {
     op: 'mandelbrot',
     path: 'options.width',
-    value: 2100,
-    also: { 'options.height': 2100 },
+    value: 4_200_000,
+    also: { 'options.height': 1 },
     kind: RangeError,
-    shown: '2100, with height 2100 (17.6 MB of pixels, over maxMemory)',
+    shown: '4200000, with height 1 (one row of 16.8 MB, over maxMemory)',
   },
   ...rows('mandelbrot', 'options.xmin', NOT_FINITE),
   ...rows('mandelbrot', 'options.xmax', NOT_FINITE),

@@ -128,8 +128,11 @@ describe('parwasm, as a new user meets it', () => {
     expect(run('matmul', '--n', '600', '--max-memory', '4M').stderr).toBe(
       'parwasm: a 600×600 by 600×600 product: A, B and C need 8.2 MiB, more than --max-memory (4 MiB); raise --max-memory, up to 4G\n',
     );
-    expect(run('mandelbrot', '--size', '2000', '--max-memory', '8M').stderr).toMatch(
-      /^parwasm: --size 2000: the image needs 15\.3 MiB, more than --max-memory \(8 MiB\)/,
+    // An image passes through the pool's memory a band of rows at a time: 15.3 MiB of pixels
+    // render under an 8 MiB limit, and only a row wider than the limit is refused.
+    expect(run('mandelbrot', '--size', '2000', '--max-iter', '5', '--max-memory', '8M', '--json').status).toBe(0);
+    expect(run('mandelbrot', '--width', '3000000', '--height', '1', '--max-memory', '8M').stderr).toMatch(
+      /^parwasm: --width must be such that one row of pixels \(width × 4 bytes\) fits --max-memory \(\d+ bytes free\)/,
     );
     const big = run('matmul', '--n', '64', '--max-memory', '3G', '--repeat', '1', '--json');
     expect(big.status).toBe(0);

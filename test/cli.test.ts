@@ -185,8 +185,8 @@ describe('parwasm', () => {
     [['mandelbrot', '--view', '0,1,,1'], /^parwasm: --view must be/],
     [['mandelbrot', '--width', '0'], /^parwasm: --width must be a positive integer \(got '0'\)$/],
     [
-      ['mandelbrot', '--width', '1600', '--height', '900', '--max-memory', '4M'],
-      /^parwasm: --width 1600 --height 900: the image needs 5\.5 MiB, more than --max-memory \(4 MiB\)/,
+      ['mandelbrot', '--width', '1600000', '--height', '900', '--max-memory', '4M'],
+      /^parwasm: --width must be such that one row of pixels \(width × 4 bytes\) fits --max-memory \(\d+ bytes free\) \(got "1600000 × 900"\)$/,
     ],
     [['mandelbrot', '--height', '9.5'], /^parwasm: --height must be a positive integer \(got '9.5'\)$/],
     [['mandelbrot', '--center', '0,0'], /^parwasm: --center needs --span W$/],

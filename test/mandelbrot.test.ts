@@ -114,7 +114,10 @@ describe('mandelbrot', () => {
     [{ ...good, chunk: 0 }, RangeError, 'options.chunk'],
     [{ ...good, kernel: 'gpu' }, RangeError, 'options.kernel'],
     [{ ...good, signal: 'stop' }, TypeError, 'options.signal must be an AbortSignal'],
-    [{ ...good, width: 100_000, height: 100_000 }, RangeError, "fits the pool's maxMemory"],
+    // One row of 8 GiB: more than any pool's memory, even a band at a time.
+    [{ ...good, width: 2 ** 31 - 1, height: 1 }, RangeError, "fits the pool's maxMemory"],
+    // 10¹⁰ pixels: a band fits, the caller's new image cannot be allocated.
+    [{ ...good, width: 100_000, height: 100_000 }, RangeError, 'can be allocated'],
     [{ ...good, colour: true }, TypeError, 'options.colour'],
     [undefined, TypeError, 'options must be an object'],
   ])('refuses %o before any work, and the pool stays usable', async (options, kind, message) => {

@@ -69,6 +69,21 @@ describe('a Mandelbrot image not written in place', () => {
     ).toBe(true);
   });
 
+  it("renders an image larger than the pool's maxMemory, in bands cut to the room there is", async () => {
+    // 4 MiB in all: less room than one 4 MiB band, so the bands shrink to what fits.
+    await using pool = await createPool({ workers: 2, maxMemory: 4 * MiB });
+    const shape = view(2311, 2003, 30); // 18.5 MB of pixels
+    const { data, stats } = await pool.mandelbrot({ ...shape, trace: true });
+    expect(await memoryBytes(pool)).toBeLessThanOrEqual(4 * MiB);
+    const expected = mandelbrotJs(shape);
+    expect(data.length).toBe(expected.length);
+    expect(data.findIndex((value, i) => value !== expected[i])).toBe(-1);
+    expect(coveredOnce(stats, shape.height)).toBe(true);
+    // In place, the image itself must fit: refused, and the pool goes on.
+    expect(() => pool.alloc(Uint32Array, shape.width * shape.height)).toThrow(RangeError);
+    expect((await pool.mandelbrot(view(5, 7, 30))).data).toEqual(mandelbrotJs(view(5, 7, 30)));
+  });
+
   it('traces every row once across the bands, and fills an ordinary out band by band', async () => {
     await using pool = await createPool({ workers: 3 });
     const shape = view(1031, 1069, 60);

@@ -5,7 +5,7 @@ const FLAGS: [RegExp, string][] = [
   [/\boptions\.maxMemory\b/g, '--max-memory'],
   [/\bthe pool's maxMemory\b/g, '--max-memory'],
   [/\boptions\.maxIter\b/g, '--max-iter'],
-  [/\boptions\.(width|height)\b/g, '--size'],
+  [/\boptions\.(width|height)\b/g, '--$1'], // --size N sets both
   [/\boptions\.(schedule|chunk|workers|kernel)\b/g, '--$1'],
   [/^a must be /, 'the matrices must be '], // matmul(a, b): sizes over the memory limit
   [/^input must be /, 'the text must be '], // wordCount(input): the same

@@ -1,7 +1,6 @@
 // parwasm mandelbrot: compute a view, print the telemetry, optionally write the PNG.
 import { createPool } from '../pool/create-pool.js';
 import { mandelbrotPng } from '../report/png.js';
-import { tooLarge } from './memory-flag.js';
 import { fileError, openOut } from './out-file.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
 import { parseCommand } from './usage.js';
@@ -45,10 +44,9 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   if (flags.help) return void console.log(HELP);
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
+  // No size check here: the image passes through the pool's memory a band of rows at a time,
+  // and the library refuses a row too wide for --max-memory before any work.
   const options = poolOptions(flags);
-  const bytes = width * height * 4; // one u32 escape count per pixel
-  if (bytes > options.maxMemory)
-    throw tooLarge(`${sizeFlags(flags, width, height)}: the image needs`, bytes, options.maxMemory);
   const run = runOptions(flags);
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using pool = await createPool(options);
@@ -76,11 +74,4 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   console.log(`mandelbrot ${pixels} (${label}, maxIter ${maxIter}): ${summary(result.stats)}`);
   console.table(workerRows(result.stats));
   if (flags.out) console.log(`image: ${flags.out}`);
-}
-
-/** The flags that set the picture's size, as the user gave them (--size by default). */
-function sizeFlags(flags: { width?: string; height?: string }, width: number, height: number): string {
-  return flags.width === undefined && flags.height === undefined
-    ? `--size ${width}`
-    : `--width ${width} --height ${height}`;
 }

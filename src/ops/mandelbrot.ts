@@ -55,7 +55,8 @@ export const VIEW_NAMES = ['width', 'height', 'xmin', 'xmax', 'ymin', 'ymax', 'm
 const OPTION_NAMES = [...VIEW_NAMES, 'kernel', 'out', ...RUN_OPTION_NAMES];
 const MAX_SIDE = 2 ** 31 - 1;
 // An image not written in place passes through the shared memory in bands of rows of at most
-// this (one row at least). Each band is one more run: waking the workers, and the wait for the
+// this (one row at least; less where maxMemory leaves less room), so maxMemory bounds a row,
+// not the image. Each band is one more run: waking the workers, and the wait for the
 // band's last rows; at 2048², maxIter 1000 (4 bands of ~140 ms on 2 workers) under 1 %.
 const BAND_BYTES = 4 * 2 ** 20;
 
@@ -81,13 +82,13 @@ export function validateMandelbrot(value: unknown, limits: MandelbrotLimits): Va
   const { width, height } = view;
   const out =
     options.out === undefined ? undefined : place(limits, outArray(options.out, width * height), 'options.out');
-  // The image, unless it is written in place, and with `trace` a record per row at most.
-  const traceBytes = SharedArena.regionBytes(height * (limits.layout?.TRACE_RECORD_BYTES ?? 0));
-  const bytes = (out?.at === undefined ? width * height * 4 : 0) + (options.trace === true ? traceBytes : 0);
-  if (bytes > limits.capacity) {
+  // One row of the image at least, unless it is written in place, and with `trace` a record per row at most.
+  const traceBytes = options.trace === true ? traceRoom(height, limits.layout?.TRACE_RECORD_BYTES ?? 0) : 0;
+  const rowBytes = out?.at === undefined && height > 0 ? width * 4 : 0;
+  if (rowBytes + traceBytes > limits.capacity) {
     throw rangeError(
       'options.width',
-      `such that ${options.trace === true ? 'the image and its trace fit' : 'width × height × 4 bytes fits'} the pool's maxMemory (${limits.capacity} bytes free)`,
+      `such that one row of pixels (width × 4 bytes)${options.trace === true ? ' and the trace fit' : ' fits'} the pool's maxMemory (${limits.capacity} bytes free)`,
       `${width} × ${height}`,
     );
   }
@@ -151,16 +152,17 @@ export async function mandelbrotRows(
     const stats = await computeRows(turn, view, out.at, lo, hi, view.run.onProgress);
     return { width, height, data: out.array, stats };
   }
-  const data = out?.array ?? new Uint32Array(width * height);
+  const data = out?.array ?? newImage(width, height);
   // Rows of no pixels are no work: one run of none.
-  const bandRows = data.length === 0 ? Math.max(1, height) : Math.max(1, Math.floor(BAND_BYTES / 4 / width));
-  const band = turn.arena.alloc(Math.min(bandRows, height) * width * 4);
+  const room = turn.arena.capacity - (view.run.trace ? traceRoom(height, turn.control.layout.TRACE_RECORD_BYTES) : 0);
+  const rowsPerBand = data.length === 0 ? Math.max(1, height) : bandRows(width, height, room);
+  const band = turn.arena.alloc(Math.min(rowsPerBand, height) * width * 4);
   const rowsOfWork = data.length === 0 ? 0 : height; // the index space, as computeRows runs it
   const progress = progressAcrossPhases(view.run.onProgress, rowsOfWork, view.run.workers);
   const phases: PhaseStats[] = [];
   const start = performance.now();
-  for (let first = lo; first < hi || phases.length === 0; first += bandRows) {
-    const last = Math.min(first + bandRows, hi);
+  for (let first = lo; first < hi || phases.length === 0; first += rowsPerBand) {
+    const last = Math.min(first + rowsPerBand, hi);
     const rows = data.subarray((first - lo) * width, (last - lo) * width);
     const phaseStart = performance.now() - start;
     const running = computeRows(turn, view, band, first, last, progress.forRun(first - lo));
@@ -174,6 +176,31 @@ export async function mandelbrotRows(
     rows.set(turn.arena.u32(band, rows.length));
   }
   return { width, height, data, stats: mergePhases(phases) };
+}
+
+/** Rows in one band of an image not written in place: as many as fit BAND_BYTES and the
+ * `room` the pool's memory has, one at least. */
+function bandRows(width: number, height: number, room: number): number {
+  return Math.min(height, Math.max(1, Math.floor(Math.min(BAND_BYTES, room) / (width * 4))));
+}
+
+/** What a trace of `rows` runs takes at most: a record per row. */
+function traceRoom(rows: number, recordBytes: number): number {
+  return SharedArena.regionBytes(rows * recordBytes);
+}
+
+/** The caller's new image. It lives outside the pool's memory, so maxMemory does not bound
+ * it; what the JavaScript engine refuses is reported as the size it is. */
+function newImage(width: number, height: number): Uint32Array {
+  try {
+    return new Uint32Array(width * height);
+  } catch {
+    throw rangeError(
+      'options.width',
+      'such that a width × height image of 4-byte pixels can be allocated (or an options.out from pool.alloc)',
+      `${width} × ${height}`,
+    );
+  }
 }
 
 /** One run computing rows [lo, hi) of the view into the shared memory at `image`, row lo first. */
