@@ -5,8 +5,11 @@ import type { MandelbrotView } from '../ops/mandelbrot.js';
 
 export type View = MandelbrotView;
 
-export function mandelbrotJs({ width, height, xmin, xmax, ymin, ymax, maxIter }: View): Uint32Array {
-  const data = new Uint32Array(width * height);
+/** Escape counts of `view`, into `data` (a new array by default). */
+export function mandelbrotJs(
+  { width, height, xmin, xmax, ymin, ymax, maxIter }: View,
+  data = new Uint32Array(width * height),
+): Uint32Array {
   const dx = (xmax - xmin) / width;
   const dy = (ymax - ymin) / height;
   for (let py = 0; py < height; py++) {
