@@ -59,7 +59,7 @@ const MIN_SEGMENT_BYTES = 1 << 16;
 const MAX_TEXT = 2 ** 32 - 1;
 /** The most bytes of files read into the shared memory at once (less where maxMemory is
  * small; more for a file larger than this, which is read whole). */
-const WINDOW_BYTES = 32 << 20;
+export const WINDOW_BYTES = 32 << 20;
 /** Bytes kept free after the window: the kernels read up to 7 bytes past a word's end. */
 const TEXT_SLACK = 8;
 /** Word arena bytes per entry a table may have: words of 21 bytes on average at
