@@ -77,6 +77,23 @@ describe('wordCount of files through a window of shared memory', () => {
     for (const [i, schedule] of SCHEDULES.entries()) await expectExact(small[i % small.length]!, contents, schedule);
   });
 
+  it('reports the batches as one run: progress towards one total, telemetry counting every segment once', async () => {
+    const contents = Array.from({ length: 40 }, (_, i) => text(100_000 + i * 1000, 50 + i));
+    expect(contents.reduce((sum, bytes) => sum + bytes.length, 0)).toBeGreaterThan(2 * MAX_MEMORY); // several batches
+    const files = writeFiles(contents);
+    const reports: [number, number][] = [];
+    const onProgress = (done: number, total: number) => void reports.push([done, total]);
+    const result = await small[1]!.wordCount({ files }, { onProgress, progressMs: 1 });
+    expect(result.counts).toEqual(wordCountReference(contents.map(decode)));
+    const { n, perWorker } = result.stats;
+    expect(n).toBeGreaterThanOrEqual(files.length); // a segment or more per file
+    expect(perWorker.reduce((sum, worker) => sum + worker.items, 0)).toBe(n);
+    expect(new Set(reports.map(([, total]) => total))).toEqual(new Set([n]));
+    expect(reports.at(-1)).toEqual([n, n]);
+    // Batches follow one another: what is done never goes back.
+    for (let i = 1; i < reports.length; i++) expect(reports[i]![0]).toBeGreaterThanOrEqual(reports[i - 1]![0]);
+  });
+
   it('counts batches of one file each and a file larger than the window', async () => {
     // The window is a quarter of the free memory (under 512 KiB here): files of 300 KB go
     // one per batch, and one of 1 MB gets a window of its own size.
