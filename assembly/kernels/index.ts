@@ -10,7 +10,7 @@ export { hello } from "./hello";
 export { mark, spin, fault } from "./synthetic";
 export { zeroBlocks, ZERO_BLOCK } from "./memory-ops";
 export { countWords, mergePartitions, gatherWords } from "./wordcount";
-export { WORDCOUNT_INITIAL_CAPACITY, WORDCOUNT_ENTRY_BYTES, WORDCOUNT_STATE_BYTES } from "./wordcount";
+export { WORDCOUNT_INITIAL_CAPACITY, WORDCOUNT_ENTRY_BYTES, WORDCOUNT_STATE_BYTES, WORDCOUNT_ARENA_SLACK } from "./wordcount";
 export { readFiles, statFiles } from "./host";
 export { MATMUL_MR, MATMUL_NR_BYTES, MATMUL_KC, MATMUL_MC, MATMUL_NC, MATMUL_FMA, MATMUL_COLUMN_BLOCK } from "./matmul";
 

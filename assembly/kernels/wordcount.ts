@@ -4,22 +4,25 @@
 //
 // Keys: a word made only of ASCII bytes is keyed by its lower-cased bytes (what
 // toLowerCase() gives for ASCII); any other word is keyed by its raw bytes, and the host
-// lower-cases it once per distinct raw word. Entries point at the word's first occurrence
-// in the text, which stays in place for the whole operation.
+// lower-cases it once per distinct raw word. The table owns its keys: a word new to a
+// worker's table is copied into that worker's word arena, and its entry points there (an
+// address in the memory), so the text may be overwritten by the next batch of files while
+// the tables live on. Copying costs only per distinct word, not per word.
 //
 // Malformed UTF-8 is decoded as the WHATWG decoder (TextDecoder) does: each maximal invalid
 // subpart becomes U+FFFD — not a letter — and decoding resumes at the byte that broke it.
 //
 //   Arguments: each kernel's parameters (byte offsets of regions, sizes). A table state is STATE bytes: u32 entries used, u32
-//   current capacity (0: not yet created), u32 bytes of its words plus one per word.
+//   current capacity (0: not yet created), u32 bytes of its words plus one per word, u32
+//   where the next new word goes in the worker's word arena (map tables only).
 //
 // A worker's map table starts small, so that it stays in cache while the vocabulary is
 // small, and doubles in place when it is three-quarters full, up to the largest capacity.
 import { rank } from "./worker";
 
-// An entry: u32 hash, u32 offset of the first occurrence, u32 length | RAW, u32 count (0 =
-// empty), then the word's first 16 bytes, folded. Most words are no longer, so comparing
-// keys seldom reaches into the text, where every look would be a cache miss.
+// An entry: u32 hash, u32 address of the word's bytes (in a word arena), u32 length | RAW,
+// u32 count (0 = empty), then the word's first 16 bytes, folded. Most words are no longer,
+// so comparing keys seldom reaches into the arena, where every look would be a cache miss.
 const ENTRY: usize = 32;
 const STATE: usize = 16;
 // Exported so that the host sizes tables with these numbers rather than copies of them.
@@ -33,7 +36,9 @@ const RAW: u32 = 0x80000000; // the key is raw (not ASCII-lower-cased) bytes
 // already set in '0'..'9'), so an ASCII word is folded to lower case 8 bytes at a time.
 const FOLD_ASCII: u64 = 0x2020202020202020;
 const REPLACEMENT: i32 = 0xfffd;
-
+// Bytes at the end of each word arena that no word takes: sameTail reads up to 7 bytes past
+// a word.
+export const WORDCOUNT_ARENA_SLACK: i32 = 8;
 
 // Set by decode(): the byte length of the code point (or of the invalid subpart) just read.
 let decodedLength: i32 = 0;
@@ -86,7 +91,8 @@ function decode(at: usize, end: usize): i32 {
 }
 
 // The first `length` bytes at `p`, 8 at a time, as they compare: folded with `fold`. Reads
-// up to 7 bytes past the word, which is safe: the text is never the last region in memory.
+// up to 7 bytes past the word, which is safe: the host leaves room after the text, and
+// every word arena ends in WORDCOUNT_ARENA_SLACK bytes.
 function hashWord(p: usize, length: usize, fold: u64): u32 {
   let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>length;
   let i: usize = 0;
@@ -127,17 +133,22 @@ function hashWord(p: usize, length: usize, fold: u64): u32 {
 //   text: the UTF-8 text; segments: u32 (start, end) pairs relative to it; bitmap: a
 //   letter-or-number bit per code point; maps: one region of 2 × largest entries per worker;
 //   largest: the most entries a table may have; mapStates: a table state per worker;
-//   flags: i32 overflow flag at +0, u64 words counted at +8.
+//   flags: i32 overflow flag at +0, u64 words counted at +8; arenas: one word arena of
+//   arenaBytes per worker (the last WORDCOUNT_ARENA_SLACK of them never written).
 export function countWords(
   lo: i32, hi: i32, text: usize, segments: usize, bitmap: usize, maps: usize, largest: u32, mapStates: usize, flags: usize,
+  arenas: usize, arenaBytes: u32,
 ): void {
   overflowFlag = flags;
   const mine = maps + <usize>rank * largest * 2 * ENTRY;
   const state = mapStates + <usize>rank * STATE;
+  const arena = arenas + <usize>rank * arenaBytes;
+  arenaEnd = arena + <usize>arenaBytes - <usize>WORDCOUNT_ARENA_SLACK;
   if (load<u32>(state, 4) == 0) { // this worker's first segment: create its table
     const initial = min(WORDCOUNT_INITIAL_CAPACITY, largest);
     memory.fill(mine, 0, <usize>initial * ENTRY);
     store<u32>(state, initial, 4);
+    store<u32>(state, <u32>arena, 12);
   }
   let words: u64 = 0;
   for (let s = lo; s < hi; s++) {
@@ -177,7 +188,7 @@ export function countWords(
       const hash = hashWord(start, <usize>length, fold) ^ (key & RAW);
       const low = prefixWord(start, <usize>length, 0, fold);
       const high = prefixWord(start, <usize>length, 8, fold);
-      if (!insert(mine, largest, text, hash, <u32>(start - text), key, low, high, 1, state)) return;
+      if (!insert(mine, largest, hash, <u32>start, key, low, high, 1, state)) return;
       words++;
     }
   }
@@ -186,14 +197,16 @@ export function countWords(
 
 // Reduce, index = partition: merge the entries of every worker's table whose hash falls in
 // this partition into the partition's table.
-//   text, maps, largest, mapStates, flags: as countWords; workers: the map tables to merge;
+// Partition entries point at the words in the map tables' arenas.
+//   maps, largest, mapStates, flags: as countWords; workers: the map tables to merge;
 //   partitions: `count` tables of partitionCapacity entries, cleared by the host;
 //   partitionStates: a table state per partition.
 export function mergePartitions(
-  lo: i32, hi: i32, text: usize, maps: usize, largest: u32, mapStates: usize, flags: usize, workers: i32,
+  lo: i32, hi: i32, maps: usize, largest: u32, mapStates: usize, flags: usize, workers: i32,
   partitions: usize, partitionCapacity: u32, count: u32, partitionStates: usize,
 ): void {
   overflowFlag = flags;
+  arenaEnd = 0;
   for (let p = lo; p < hi; p++) {
     const out = partitions + <usize>p * partitionCapacity * ENTRY;
     // Partition tables are cleared by the host and never grow (capacity = largest).
@@ -212,7 +225,7 @@ export function mergePartitions(
         if (partitionOf(hash, count) != <u32>p) continue;
         const low = load<u64>(entry, 16);
         const high = load<u64>(entry, 24);
-        if (!insert(out, partitionCapacity, text, hash, load<u32>(entry, 4), load<u32>(entry, 8), low, high, n, state)) return;
+        if (!insert(out, partitionCapacity, hash, load<u32>(entry, 4), load<u32>(entry, 8), low, high, n, state)) return;
       }
     }
   }
@@ -223,11 +236,13 @@ export function mergePartitions(
   return <u32>((<u64>hash * partitions) >> 32);
 }
 
-// Adds `count` to the key's entry (linear probing), creating it if new. A table that would
-// pass three-quarters full doubles, if `largest` allows; if not, this returns false and
-// raises the overflow flag, and the host retries with larger tables.
+// Adds `count` to the key's entry (linear probing), creating it if new: in a map table
+// (arenaEnd != 0) the new entry points at a copy of the word in the worker's arena. A table
+// that would pass three-quarters full doubles, if `largest` allows; if not, or if the arena
+// is full, this returns false and raises the overflow flag, and the host retries with larger
+// tables and arenas.
 function insert(
-  table: usize, largest: u32, text: usize, hash: u32, offset: u32, key: u32, low: u64, high: u64, count: u32, state: usize,
+  table: usize, largest: u32, hash: u32, word: u32, key: u32, low: u64, high: u64, count: u32, state: usize,
 ): bool {
   let capacity = load<u32>(state, 4);
   while (true) {
@@ -239,7 +254,7 @@ function insert(
       if (n == 0) break;
       if (
         load<u32>(entry) == hash && load<u32>(entry, 8) == key && load<u64>(entry, 16) == low && load<u64>(entry, 24) == high &&
-        sameTail(text, load<u32>(entry, 4), offset, key)
+        sameTail(load<u32>(entry, 4), word, key)
       ) {
         store<u32>(entry, n + count, 12);
         return true;
@@ -248,15 +263,23 @@ function insert(
     }
     const entries = load<u32>(state) + 1;
     if (entries <= (capacity >> 1) + (capacity >> 2)) {
+      const length = key & ~RAW;
+      let owned = word;
+      if (arenaEnd != 0) {
+        owned = load<u32>(state, 12);
+        if (<usize>owned + <usize>length > arenaEnd) { overflow(); return false; }
+        memory.copy(<usize>owned, <usize>word, <usize>length);
+        store<u32>(state, owned + length, 12);
+      }
       const entry = table + <usize>slot * ENTRY;
       store<u32>(entry, hash);
-      store<u32>(entry, offset, 4);
+      store<u32>(entry, owned, 4);
       store<u32>(entry, key, 8);
       store<u32>(entry, count, 12);
       store<u64>(entry, low, 16);
       store<u64>(entry, high, 24);
       store<u32>(state, entries);
-      store<u32>(state, load<u32>(state, 8) + (key & ~RAW) + 1, 8);
+      store<u32>(state, load<u32>(state, 8) + length + 1, 8);
       return true;
     }
     if (capacity >= largest) { overflow(); return false; }
@@ -287,6 +310,10 @@ function grow(table: usize, largest: u32, capacity: u32, state: usize): void {
 // worker), set on entry so that `insert` need not carry it.
 let overflowFlag: usize = 0;
 
+// The end of the running map's word arena (less its slack), or 0 in the merge, whose entries
+// keep pointing at the map tables' arenas. A global for the same reason.
+let arenaEnd: usize = 0;
+
 function overflow(): void {
   atomic.store<i32>(overflowFlag, 1);
 }
@@ -300,12 +327,12 @@ function overflow(): void {
 }
 
 // Whether two words of the same key and the same first 16 bytes are equal past those bytes.
-function sameTail(text: usize, a: u32, b: u32, key: u32): bool {
+function sameTail(a: u32, b: u32, key: u32): bool {
   const length = <usize>(key & ~RAW);
   if (length <= PREFIX || a == b) return true;
   const fold = foldOf(key);
-  const x = text + <usize>a;
-  const y = text + <usize>b;
+  const x = <usize>a;
+  const y = <usize>b;
   let i: usize = PREFIX;
   for (; i + 8 <= length; i += 8) {
     if ((load<u64>(x + i) | fold) != (load<u64>(y + i) | fold)) return false;
@@ -319,10 +346,10 @@ function sameTail(text: usize, a: u32, b: u32, key: u32): bool {
 // ASCII words folded to lower case, each followed by a newline (never part of a word), so the
 // host decodes all of them with one TextDecoder call; and per word its count, with the top
 // bit set for raw words, which the host still lower-cases.
-//   text; partitions of `capacity` entries each; out: the lines; counts: u32 per word;
+//   partitions of `capacity` entries each; out: the lines; counts: u32 per word;
 //   writtenAt: the u32 count of words written.
 export function gatherWords(
-  lo: i32, hi: i32, text: usize, partitions: usize, capacity: u32, out: usize, counts: usize, writtenAt: usize,
+  lo: i32, hi: i32, partitions: usize, capacity: u32, out: usize, counts: usize, writtenAt: usize,
 ): void {
   let written = load<u32>(writtenAt);
   for (let p = lo; p < hi; p++) {
@@ -333,7 +360,7 @@ export function gatherWords(
       if (n == 0) continue;
       const key = load<u32>(entry, 8);
       const length = <usize>(key & ~RAW);
-      const word = text + <usize>load<u32>(entry, 4);
+      const word = <usize>load<u32>(entry, 4);
       if ((key & RAW) != 0) {
         memory.copy(out, word, length);
       } else {

@@ -1,12 +1,16 @@
-// wordCount: map-reduce word counting. Documents are UTF-8 bytes in the shared memory (the
-// workers read `files` themselves); the map step splits them into segments at ASCII
-// separators and counts words into per-worker hash tables (assembly/kernels/wordcount.ts); the
-// reduce step merges the tables one hash partition per index; the calling thread turns the
-// merged entries into strings, lower-casing each distinct non-ASCII raw word once.
-import { FileReadError, rangeError, typeError } from '../errors.js';
-import type { SharedArena } from '../memory/arena.js';
+// wordCount: map-reduce word counting. Documents are UTF-8 bytes in the shared memory: string
+// documents placed whole, files read by the workers a batch at a time into a window
+// (src/ops/word-files.ts), so a corpus larger than maxMemory counts too. The map step splits
+// each batch into segments at ASCII separators and counts words into per-worker hash tables
+// that own their words and live across batches (assembly/kernels/wordcount.ts); the reduce
+// step merges the tables one hash partition per index; the calling thread turns the merged
+// entries into strings, lower-casing each distinct non-ASCII raw word once.
+import { rangeError, typeError } from '../errors.js';
+import { SharedArena } from '../memory/arena.js';
 import { operation, type Executor, type Turn } from '../engine/executor.js';
-import { fileStatusError } from './file-status.js';
+import { mergePhases, progressAcrossPhases, type PhaseStats } from './phases.js';
+import { offsets, planBatches, planSegments, type Batch } from './word-batches.js';
+import { measureFiles } from './word-files.js';
 import {
   auxiliaryRun,
   parallelFor,
@@ -50,7 +54,17 @@ interface ValidatedWordCount {
 
 const SEGMENT_BYTES = 1 << 20;
 const MIN_SEGMENT_BYTES = 1 << 16;
+// Counts are 31 bits (the top bit of a gathered count marks a raw word): at most 4 GiB of
+// text, whose words are fewer than 2^31 (each but the last followed by a separator).
 const MAX_TEXT = 2 ** 32 - 1;
+/** The most bytes of files read into the shared memory at once (less where maxMemory is
+ * small; more for a file larger than this, which is read whole). */
+export const WINDOW_BYTES = 32 << 20;
+/** Bytes kept free after the window: the kernels read up to 7 bytes past a word's end. */
+const TEXT_SLACK = 8;
+/** Word arena bytes per entry a table may have: words of 21 bytes on average at
+ * three-quarters full. An arena that fills starts the count over with larger tables. */
+const ARENA_BYTES_PER_ENTRY = 16;
 
 export function validateWordCount(input: unknown, options: unknown, limits: { poolSize: number }): ValidatedWordCount {
   const bag = optionsObject(options, 'options');
@@ -85,30 +99,37 @@ export function wordCount(
   return operation(executor, (limits) => validateWordCount(input, options, limits), runWordCount);
 }
 
+/** The text to count: its documents' sizes, and either where it lies whole (`text`, for
+ * string documents) or how files are read, a batch at a time, into a window. */
+type TextSource = { sizes: number[]; total: number } & (
+  | { text: number; read?: undefined }
+  | { text?: undefined; read: (first: number, last: number, at: number) => Promise<RunStats> }
+);
+
 async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWordCount): Promise<WordCountResult> {
   const { arena, builtins } = turn;
-  const { text, total, starts, sizes, readStats } = documents
-    ? placeDocuments(arena, documents)
-    : await readAll(turn, files!, run);
-
-  const segments = planSegments(
-    arena.u8(text, total),
-    starts,
-    sizes,
-    Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, Math.ceil(total / (run.workers * 16)))),
-  );
-  const segmentTable = arena.alloc(segments.length * 4);
-  arena.u32(segmentTable, segments.length).set(segments);
+  const source = documents ? placeDocuments(arena, documents) : await measure(turn, files!, run);
+  const { total } = source;
+  const segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, Math.ceil(total / (run.workers * 16))));
   const bitmap = arena.alloc(0x110000 / 8);
   arena.u8(bitmap, 0x110000 / 8).set(wordCharacterBitmap());
   const flags = arena.alloc(16); // [0] overflow, [8] u64 words counted
   const { WORDCOUNT_ENTRY_BYTES: ENTRY_BYTES, WORDCOUNT_STATE_BYTES: STATE_BYTES } = builtins.constants;
   const mapStates = arena.alloc(STATE_BYTES * turn.poolSize);
+  const window = source.read ? windowBytes(arena, source.sizes, total) : 0;
+  const batches = planBatches(source.sizes, source.read ? window : Infinity, segmentBytes);
+  const segmentTable = arena.alloc(8 * Math.max(...batches.map((batch) => batch.segments)));
+  const windowRoom = source.read ? SharedArena.regionBytes(window + TEXT_SLACK) : 0;
 
-  // A worker's table grows in place up to `largest` entries; past that, all start over larger.
-  // Only the workers taking part have a table, each in a region twice its largest size,
-  // sized for the text but no larger than the memory left.
-  const fits = (largest: number): boolean => run.workers * largest * 2 * ENTRY_BYTES <= arena.available;
+  // A worker's table grows in place up to `largest` entries; past that, or when its word
+  // arena fills, all start over larger. Only the workers taking part have a table, each in a
+  // region twice its largest size, sized for the text but no larger than the memory left.
+  const arenaBytes = (largest: number) => largest * ARENA_BYTES_PER_ENTRY + builtins.constants.WORDCOUNT_ARENA_SLACK;
+  const fits = (largest: number): boolean =>
+    SharedArena.regionBytes(run.workers * largest * 2 * ENTRY_BYTES) +
+      SharedArena.regionBytes(run.workers * arenaBytes(largest)) +
+      windowRoom <=
+    arena.available;
   let largest = nextPowerOfTwo(Math.max(1024, total / run.workers / 16));
   while (largest > 1024 && !fits(largest)) largest /= 2;
   for (; ; largest *= 2) {
@@ -120,49 +141,104 @@ async function runWordCount(turn: Turn, { documents, files, run }: ValidatedWord
       );
     }
     const mark = arena.mark();
-    const maps = arena.alloc(run.workers * largest * 2 * ENTRY_BYTES);
+    const tables: MapTables = {
+      maps: arena.alloc(run.workers * largest * 2 * ENTRY_BYTES),
+      largest,
+      mapStates,
+      flags,
+      arenas: arena.alloc(run.workers * arenaBytes(largest)),
+      arenaBytes: arenaBytes(largest),
+    };
     arena.u8(flags, 16).fill(0);
     arena.u32(mapStates, (STATE_BYTES / 4) * turn.poolSize).fill(0);
-    const tables: MapTables = { text, maps, largest, mapStates, flags };
-    const stats = await parallelFor(
-      turn,
-      {
-        kernel: builtins.kernel('countWords'),
-        n: segments.length / 2,
-        args: [text, segmentTable, bitmap, maps, largest, mapStates, flags],
-      },
-      { ...run, chunk: run.chunk ?? 1 },
-    );
-    if (arena.i32(flags, 1)[0] !== 0) {
+    const map = { ...tables, bitmap, segmentTable, segmentBytes, window };
+    const mapped = await countBatches(turn, source, batches, map, run);
+    if (!mapped) {
       arena.release(mark);
       continue;
     }
     const reduced = await reduce(turn, tables, Math.max(...stateFields(turn, mapStates, turn.poolSize, 0)), run);
     const totalWords = Number(new BigUint64Array(arena.memory.buffer, flags + 8, 1)[0]);
-    const counts = collect(turn, text, reduced, run);
+    const counts = collect(turn, reduced, run);
     return {
       counts,
       totalWords,
       bytes: total,
       top: (k) => topWords(counts, k),
-      stats,
+      stats: mapped.stats,
       reduceStats: reduced.stats,
-      readStats,
+      readStats: mapped.readStats,
     };
   }
 }
 
-interface PlacedText {
-  text: number;
-  total: number;
-  starts: number[];
-  sizes: number[];
-  readStats?: RunStats;
+/** The files measured, as a text source (their total checked against what counts hold). */
+async function measure(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<TextSource> {
+  const { sizes, read } = await measureFiles(turn, files, run);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (total > MAX_TEXT) throw rangeError('input', `at most ${MAX_TEXT} bytes of text`, `${total} bytes`);
+  return { sizes, total, read };
+}
+
+/** The window files are read into: up to WINDOW_BYTES, a quarter of the memory left (the
+ * rest is for the tables) or the text if smaller; but at least the largest file. */
+function windowBytes(arena: SharedArena, sizes: readonly number[], total: number): number {
+  const largestFile = sizes.reduce((most, size) => Math.max(most, size), 0);
+  const limit = arena.available - SharedArena.regionBytes(TEXT_SLACK);
+  if (largestFile > limit) {
+    const what = `a file of ${largestFile} bytes`;
+    throw rangeError('input', `files of at most ${limit} bytes each for this pool's maxMemory`, what);
+  }
+  return Math.max(largestFile, Math.min(total, WINDOW_BYTES, Math.floor(arena.available / 4)));
+}
+
+/** The map step over every batch: the batch's files read into the window (for files), cut
+ * into segments, and counted into the workers' tables, which live on across batches. Gives
+ * the batches' telemetry as one run's, or undefined if a table or word arena overflowed. */
+async function countBatches(
+  turn: Turn,
+  source: TextSource,
+  batches: Batch[],
+  map: MapTables & { bitmap: number; segmentTable: number; segmentBytes: number; window: number },
+  run: ValidatedRunOptions,
+): Promise<{ stats: RunStats; readStats: RunStats | undefined } | undefined> {
+  const { arena, builtins } = turn;
+  const windowMark = arena.mark();
+  const text = source.text ?? arena.alloc(map.window + TEXT_SLACK);
+  const last = batches.at(-1)!;
+  const progress = progressAcrossPhases(run.onProgress, last.segmentsBefore + last.segments, run.workers);
+  const start = performance.now();
+  const mapPhases: PhaseStats[] = [];
+  const readPhases: PhaseStats[] = [];
+  for (const batch of batches) {
+    if (source.read) {
+      const phaseStart = performance.now() - start;
+      readPhases.push({ stats: await source.read(batch.first, batch.last, text), phaseStart });
+    }
+    const sizes = source.sizes.slice(batch.first, batch.last);
+    const segments = planSegments(arena.u8(text, batch.bytes), offsets(sizes), sizes, map.segmentBytes);
+    arena.u32(map.segmentTable, segments.length).set(segments);
+    const { maps, largest, mapStates, flags, arenas, arenaBytes } = map;
+    const call = {
+      kernel: builtins.kernel('countWords'),
+      n: batch.segments,
+      args: [text, map.segmentTable, map.bitmap, maps, largest, mapStates, flags, arenas, arenaBytes],
+    };
+    const phaseStart = performance.now() - start;
+    const onProgress = progress.forRun(batch.segmentsBefore);
+    const stats = await parallelFor(turn, call, { ...run, chunk: run.chunk ?? 1, onProgress });
+    progress.ended(stats);
+    mapPhases.push({ stats, phaseStart });
+    if (arena.i32(flags, 1)[0] !== 0) return undefined;
+  }
+  // The window's pages serve the merge: its regions come first-fit where the window was.
+  arena.release(windowMark);
+  return { stats: mergePhases(mapPhases), readStats: readPhases.length > 0 ? mergePhases(readPhases) : undefined };
 }
 
 /** Encodes string documents as UTF-8, one after another, into the shared memory: encoded,
  * then copied in, as Chrome's TextEncoder.encodeInto refuses a view of shared memory. */
-function placeDocuments(arena: SharedArena, documents: readonly string[]): PlacedText {
+function placeDocuments(arena: SharedArena, documents: readonly string[]): TextSource {
   const encoder = new TextEncoder();
   const encoded = documents.map((document) => encoder.encode(document));
   const sizes = encoded.map((document) => document.length);
@@ -174,7 +250,7 @@ function placeDocuments(arena: SharedArena, documents: readonly string[]): Place
   const starts = offsets(sizes);
   const bytes = arena.u8(text, total);
   encoded.forEach((document, i) => bytes.set(document, starts[i]));
-  return { text, total, starts, sizes };
+  return { text, total, sizes };
 }
 
 function checkTextSize(arena: SharedArena, total: number): number {
@@ -184,9 +260,10 @@ function checkTextSize(arena: SharedArena, total: number): number {
   return total;
 }
 
-/** The map step's tables, which the reduce step reads: the text, the workers' tables (each
- * of up to `largest` entries) and their states, the flags (overflow, words counted). */
-type MapTables = Record<'text' | 'maps' | 'largest' | 'mapStates' | 'flags', number>;
+/** The map step's tables, which the reduce step reads: the workers' tables (each of up to
+ * `largest` entries) and their states, the flags (overflow, words counted), and the word
+ * arenas (`arenaBytes` each) their entries point into. */
+type MapTables = Record<'maps' | 'largest' | 'mapStates' | 'flags' | 'arenas' | 'arenaBytes', number>;
 
 /** Merges the workers' tables into `run.workers` partitions. `largestTable`: the entries of
  * the largest worker table. */
@@ -206,9 +283,9 @@ async function reduce(turn: Turn, tables: MapTables, largestTable: number, run: 
     const partitions = arena.alloc(count * capacity * ENTRY_BYTES);
     await zero(turn, partitions, count * capacity * ENTRY_BYTES, run);
     arena.i32(overflow, 1)[0] = 0;
-    const { text, maps, largest, mapStates, flags } = tables;
+    const { maps, largest, mapStates, flags } = tables;
     const workers = run.workers; // the map tables to merge
-    const args = [text, maps, largest, mapStates, flags, workers, partitions, capacity, count, partitionStates];
+    const args = [maps, largest, mapStates, flags, workers, partitions, capacity, count, partitionStates];
     const stats = await parallelFor(
       turn,
       { kernel: builtins.kernel('mergePartitions'), n: count, args },
@@ -246,7 +323,6 @@ function zero(turn: Turn, region: number, bytes: number, run: ValidatedRunOption
  * lower-cased here, and may merge: `Σ` and `σ` are distinct raw words with one lower case. */
 function collect(
   turn: Turn,
-  text: number,
   reduced: { partitions: number; capacity: number; count: number; words: number; lineBytes: number },
   run: ValidatedRunOptions,
 ): Map<string, number> {
@@ -258,7 +334,7 @@ function collect(
   const gather = {
     kernel: builtins.kernel('gatherWords'),
     n: reduced.count,
-    args: [text, reduced.partitions, reduced.capacity, bytes, countsAt, written],
+    args: [reduced.partitions, reduced.capacity, bytes, countsAt, written],
   };
   runOnCaller(turn, gather, auxiliaryRun(run, 'static'));
   const words = arena.u32(written, 1)[0]!;
@@ -298,88 +374,6 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - i - (b.length - j);
 }
 
-function offsets(sizes: number[]): number[] {
-  let at = 0;
-  return sizes.map((size) => ((at += size), at - size));
-}
-
-/** Cuts every document into segments of about `target` bytes, each cut just after an ASCII
- * byte that is not a letter or digit: such a byte is never inside a word nor inside a
- * multi-byte sequence, so no word is split. A document with no such byte stays whole.
- * Returns (start, end) pairs relative to the text. */
-export function planSegments(text: Uint8Array, starts: number[], sizes: number[], target: number): Uint32Array {
-  const pairs: number[] = [];
-  starts.forEach((start, i) => {
-    const end = start + sizes[i]!;
-    let from = start;
-    while (end - from > target) {
-      let cut = from + target;
-      while (cut < end && !isAsciiSeparator(text[cut]!)) cut++;
-      if (cut >= end) break;
-      pairs.push(from, cut + 1);
-      from = cut + 1;
-    }
-    if (end > from) pairs.push(from, end);
-  });
-  return Uint32Array.from(pairs);
-}
-
-function isAsciiSeparator(byte: number): boolean {
-  return byte < 0x80 && !((byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a));
-}
-
 function nextPowerOfTwo(value: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, value)));
-}
-
-/** The workers measure the files (any failure rejects with a FileReadError naming the file,
- * before the text is touched), then read them into one region, each file after the one before. */
-async function readAll(turn: Turn, files: readonly string[], run: ValidatedRunOptions): Promise<PlacedText> {
-  const { arena, builtins } = turn;
-  // The paths are encoded straight into the shared memory, each after the one before (Node
-  // only, where files are read; Chrome's encodeInto refuses shared views): 24 184 files' own
-  // Uint8Arrays cost the calling thread ~5 MiB of small allocations. A UTF-16 code unit takes
-  // at most 3 bytes of UTF-8; the pages of the region past what is written are never touched.
-  const room = 3 * files.reduce((total, file) => total + file.length, 0);
-  const table = arena.alloc(files.length * 16);
-  const status = arena.alloc(files.length * 4);
-  const pathBytes = arena.alloc(room);
-  const entries = arena.u32(table, files.length * 4);
-  const pathView = arena.u8(pathBytes, room);
-  const encoder = new TextEncoder();
-  let at = 0;
-  files.forEach((file, i) => {
-    const { written } = encoder.encodeInto(file, pathView.subarray(at));
-    entries[4 * i] = pathBytes + at;
-    entries[4 * i + 1] = written;
-    entries[4 * i + 2] = 0; // where the text goes, set once the sizes are known
-    entries[4 * i + 3] = 0; // the size, which the workers measure
-    at += written;
-  });
-  const perFile = auxiliaryRun(run, run.schedule);
-  const fileArgs = [table, status];
-  await parallelFor(turn, { kernel: builtins.kernel('statFiles'), n: files.length, args: fileArgs }, perFile);
-  throwForFailedFile(arena.i32(status, files.length), files);
-  const sizes = Array.from({ length: files.length }, (_, i) => entries[4 * i + 3]!);
-  const total = checkTextSize(
-    arena,
-    sizes.reduce((sum, size) => sum + size, 0),
-  );
-  const text = arena.alloc(total);
-  const starts = offsets(sizes);
-  // A fresh view: allocating the text may have grown the memory.
-  const grownEntries = arena.u32(table, files.length * 4);
-  starts.forEach((start, i) => (grownEntries[4 * i + 2] = text + start));
-  const readStats = await parallelFor(
-    turn,
-    { kernel: builtins.kernel('readFiles'), n: files.length, args: fileArgs },
-    perFile,
-  );
-  throwForFailedFile(arena.i32(status, files.length), files);
-  return { text, total, starts, sizes, readStats };
-}
-
-function throwForFailedFile(outcomes: Int32Array, files: readonly string[]): void {
-  const failed = outcomes.findIndex((outcome) => outcome !== 0);
-  if (failed >= 0) throw new FileReadError(files[failed]!, fileStatusError(outcomes[failed]!));
 }
