@@ -134,6 +134,16 @@ describe('parwasm, as a new user meets it', () => {
     expect(run('mandelbrot', '--width', '3000000', '--height', '1', '--max-memory', '8M').stderr).toMatch(
       /^parwasm: --width must be such that one row of pixels \(width × 4 bytes\) fits --max-memory \(\d+ bytes free\)/,
     );
+    // Files are read through a window of the pool's memory a batch at a time: 2.4 MB of text
+    // counts under a 1 MiB limit (each word's count checked by hand: word i of file f).
+    const corpus = mkdtempSync(join(work, 'corpus-'));
+    for (let f = 0; f < 4; f++) writeFileSync(join(corpus, `${f}.txt`), `w${f} common `.repeat(60_000));
+    const counted = run('wordcount', '--max-memory', '1M', '--top', '5', '--json', corpus);
+    expect(counted.status).toBe(0);
+    const report = JSON.parse(counted.stdout) as { bytes: number; totalWords: number; top: [string, number][] };
+    expect(report.bytes).toBeGreaterThan(2 ** 20);
+    expect(report.totalWords).toBe(4 * 2 * 60_000);
+    expect(Object.fromEntries(report.top)).toEqual({ common: 240_000, w0: 60_000, w1: 60_000, w2: 60_000, w3: 60_000 });
     const big = run('matmul', '--n', '64', '--max-memory', '3G', '--repeat', '1', '--json');
     expect(big.status).toBe(0);
     for (const command of ['matmul', 'mandelbrot', 'wordcount', 'study', 'tour'])

@@ -2,7 +2,6 @@
 import { stat } from 'node:fs/promises';
 import { createPool } from '../pool/create-pool.js';
 import { listFiles } from './list-files.js';
-import { tooLarge } from './memory-flag.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary } from './run-flags.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
 
@@ -23,9 +22,9 @@ export async function runWordCount(args: string[]): Promise<void> {
   const options = poolOptions(flags);
   const run = runOptions(flags);
   const files = await listFiles(positionals, (line) => console.error(`parwasm: ${line}`));
+  // For the progress bar only: the workers read the files through a window of the pool's
+  // memory a batch at a time, so the text may be larger than --max-memory.
   const bytes = await totalBytes(files);
-  // The text itself (the library adds its hash tables): refused before any file is read.
-  if (bytes > options.maxMemory) throw tooLarge(`${files.length} files: their text needs`, bytes, options.maxMemory);
   await using pool = await createPool(options);
   // The workers read the files, then count words in segments of about equal size, so
   // progress through the segments is progress through the bytes.
