@@ -123,6 +123,21 @@ describe('matmul', () => {
     }
   });
 
+  // A memory-bound product of up to 12 MiB (A, B and C) streams its large input as fast on
+  // one core as on two, without the workers' wake-up: it runs on the calling thread.
+  it.each([
+    [1, 1024, 1024, true],
+    [1024, 1024, 1, true],
+    [1, 1300, 1300, false], // 13.5 MB
+    [1300, 1300, 1, false],
+  ])('runs a thin %i×%i by %i-column product of up to 12 MiB on the calling thread', async (m, k, n, onCaller) => {
+    const a = random(m, k, 'f64', 11);
+    const b = random(k, n, 'f64', 12);
+    const { data, stats } = await pools[1]!.matmul(a, b);
+    expect(stats.onCaller === true).toBe(onCaller);
+    expect(relativeFrobeniusError(data, matmulReference(a, b))).toBeLessThan(1e-12);
+  });
+
   const a = random(3, 4, 'f64', 1);
   const b = random(4, 2, 'f64', 2);
   it.each([

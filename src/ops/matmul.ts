@@ -57,6 +57,15 @@ export const THIN = 16; // below this in m, n or k, packing does not pay for its
 // to wake the workers plus the wait for both to be scheduled. Measured on 4096×3 by 3×5
 // (123 kflop): 290 µs through the workers, slower than plain JS (127 µs).
 const ON_CALLER_FLOPS = 2 ** 18;
+// Thin products whose A, B and C together take at most this many bytes run on the calling
+// thread too. They read each element of their large input once, and one core streams it as
+// fast as two on the 2-vCPU VM measured (the second adds no bandwidth), while waking the
+// workers and hearing back from them cost 0.1-0.3 ms beside 0.25-0.45 ms of work. Measured
+// with the data in the pool's memory, 2 workers against the caller, % of a `set` copy in the
+// same process, three rounds at load 4.2-4.3: 1×1024 by 1024×1024 (8 MiB) 78-80 % against
+// 85-112 %; 1024×1024 by 1024×1 91-105 % against 144-166 %. The caller still won at 32 MiB
+// (61-82 % against 97-111 %), but it is blocked meanwhile: past this, the workers take it.
+const THIN_ON_CALLER_BYTES = 12 * 2 ** 20;
 const MAX_DIMENSION = 2 ** 31 - 1;
 // The packed panel of B: as many tile columns as fit these bytes (at least one). Packing all
 // of B at once cost 32 MiB beside 96 MiB of data at n = 2048; a panel costs at most this
@@ -260,7 +269,8 @@ async function runMatmul(
       n: m * columnBlocks,
       args: [whole.a, bAt, whole.c, n, k, columnBlocks],
     };
-    if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
+    const small = 2 * m * n * k <= ON_CALLER_FLOPS || (m * k + k * n + m * n) * bytes <= THIN_ON_CALLER_BYTES;
+    if (small && !run.trace) {
       phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
     } else {
       const running = parallelFor(turn, call, run); // the workers are woken before it returns
