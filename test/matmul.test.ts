@@ -168,4 +168,14 @@ describe('matmul', () => {
     await expect(small.matmul(big, big)).rejects.toThrow(/maxMemory/);
     expect(relativeFrobeniusError((await small.matmul(a, b)).data, matmulReference(a, b))).toBeLessThan(1e-12);
   });
+
+  // Ordinary A and C pass through the pool's memory in blocks of rows: a pool needs room for
+  // B, one block of each and the packing buffers, not for whole copies of A and C.
+  it('multiplies ordinary matrices larger than maxMemory when their blocks fit', async () => {
+    await using small = await createPool({ workers: 2, maxMemory: 8 << 20 });
+    const tall = random(4096, 128, 'f64', 3); // A 4 MiB, C 8 MiB, B 256 KiB: 12.25 MiB in all
+    const wide = random(128, 256, 'f64', 4);
+    const { data } = await small.matmul(tall, wide);
+    expect(relativeFrobeniusError(data, matmulReference(tall, wide))).toBeLessThan(1e-12);
+  });
 });

@@ -97,12 +97,13 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
   const fma = bag.fma === undefined ? false : booleanArg(bag.fma, 'options.fma');
   const out = bag.out === undefined ? undefined : outArray(bag.out, left, right);
-  const placed = locateArrays(left.data, right.data, out, limits);
+  const [aIn, bIn, cIn] = locateArrays(left.data, right.data, out, limits);
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
-  // A, B and C take room in the arena only where they are copied.
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins)
-    .filter((_, i) => placed[i]?.at === undefined)
-    .reduce((sum, size) => sum + size, 0);
+  // The room asked for is what the run places: copies of ordinary arrays (A and C in blocks
+  // of rows) and the packing buffers.
+  const copied = { a: aIn.at === undefined, b: bIn.at === undefined, c: cIn?.at === undefined };
+  const plan = arenaPlan(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins, copied);
+  const bytes = plan.a + plan.b + plan.c + plan.packed + plan.scratch;
   if (bytes > limits.capacity) {
     throw rangeError(
       'a',
@@ -168,18 +169,30 @@ function matrix(value: unknown, name: string): Matrix {
   return { rows: rows as number, cols: cols as number, data };
 }
 
-/** Bytes of A, B, C, the packed panel of B and the workers' packed-A scratch. */
-function regionSizes(
+/** What a run places in the arena, in bytes: B whole and blocks of `blockRows` rows of A and
+ * of C, each only where it is copied (an array from pool.alloc is read in place), then the
+ * packed panel of B and the workers' packed-A scratch (none on the thin path). */
+function arenaPlan(
   m: number,
   n: number,
   k: number,
   bytes: number,
   workers: number,
   constants: BuiltinConstants,
-): number[] {
+  copied: { a: boolean; b: boolean; c: boolean },
+) {
+  const thin = isThin(m, n, k);
+  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, copied.a, copied.c, constants);
   const panel = panelPlan(n, k, bytes, constants);
-  const packed = isThin(m, n, k) ? [0, 0] : [k * panel.width, workers * constants.MATMUL_MC * constants.MATMUL_KC];
-  return [m * k, k * n, m * n, ...packed].map((elements) => SharedArena.regionBytes(elements * bytes));
+  const size = (elements: number) => SharedArena.regionBytes(elements * bytes);
+  return {
+    blockRows,
+    a: copied.a ? size(blockRows * k) : 0,
+    b: copied.b ? size(k * n) : 0,
+    c: copied.c ? size(blockRows * n) : 0,
+    packed: size(thin ? 0 : k * panel.width),
+    scratch: size(thin ? 0 : workers * constants.MATMUL_MC * constants.MATMUL_KC),
+  };
 }
 
 /** The column panels of B: `columns` columns each (whole tile columns; the last panel
@@ -234,17 +247,17 @@ async function runMatmul(
   const thin = isThin(m, n, k);
   // B is read whole by every row of C: it is placed whole. A and C, where they are copied,
   // pass through the shared memory in blocks of rows.
-  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, aIn.at === undefined, out?.at === undefined, constants);
-  const region = (elements: number) => arena.alloc(SharedArena.regionBytes(elements * bytes));
+  const copied = { a: aIn.at === undefined, b: bIn.at === undefined, c: out?.at === undefined };
+  const plan = arenaPlan(m, n, k, bytes, run.workers, constants, copied);
+  const blockRows = plan.blockRows;
   let bAt = bIn.at;
   if (bAt === undefined) {
-    bAt = region(k * n);
+    bAt = arena.alloc(plan.b);
     view(bAt, b.data.length).set(b.data);
   }
-  const aRegion = aIn.at === undefined ? region(blockRows * k) : undefined;
-  const cRegion = out?.at === undefined ? region(blockRows * n) : undefined;
-  const [, , , packedBytes, scratchBytes] = regionSizes(m, n, k, bytes, run.workers, constants);
-  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((size) => arena.alloc(size)) as [number, number];
+  const aRegion = copied.a ? arena.alloc(plan.a) : undefined;
+  const cRegion = copied.c ? arena.alloc(plan.c) : undefined;
+  const [packedAt, scratchAt] = [arena.alloc(plan.packed), arena.alloc(plan.scratch)];
 
   // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
   // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so each
