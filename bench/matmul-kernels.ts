@@ -8,7 +8,8 @@
 // best GFLOP/s per build, and how many elements of C differ from the first build's (0 where a
 // change keeps every rounding).
 //
-//   node dist/matmul-kernels.js f64|f32 N ROUNDS build.wasm[:kernel] ...
+//   npx esbuild bench/matmul-kernels.ts --bundle --format=esm --platform=node --outfile=/tmp/matmul-kernels.js
+//   node /tmp/matmul-kernels.js f64|f32 N ROUNDS build.wasm[:kernel] ...
 //
 // `:kernel` names the tiles export to run (default tilesF64 / tilesF32; tilesFmaF64 for a
 // build made with `--target fma`).
