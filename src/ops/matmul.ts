@@ -97,11 +97,10 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
   const fma = bag.fma === undefined ? false : booleanArg(bag.fma, 'options.fma');
   const out = bag.out === undefined ? undefined : outArray(bag.out, left, right);
-  const [aIn, bIn, cIn] = locateArrays(left.data, right.data, out, limits);
+  const copied = copiedArrays(locateArrays(left.data, right.data, out, limits));
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
   // The room asked for is what the run places: copies of ordinary arrays (A and C in blocks
   // of rows) and the packing buffers.
-  const copied = { a: aIn.at === undefined, b: bIn.at === undefined, c: cIn?.at === undefined };
   const plan = arenaPlan(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins, copied);
   const bytes = plan.a + plan.b + plan.c + plan.packed + plan.scratch;
   if (bytes > limits.capacity) {
@@ -138,6 +137,11 @@ function locateArrays(
   if (overlapped)
     throw rangeError('options.out', `an array that does not overlap ${overlapped.path}`, 'an overlapping array');
   return [...inputs, c];
+}
+
+/** Which of A, B and C are ordinary arrays, copied through the arena (C also when no `out`). */
+function copiedArrays([a, b, c]: ReturnType<typeof locateArrays>): { a: boolean; b: boolean; c: boolean } {
+  return { a: a.at === undefined, b: b.at === undefined, c: c?.at === undefined };
 }
 
 /** Checks the two matrices of a product: shapes, lengths, one dtype. */
@@ -247,7 +251,7 @@ async function runMatmul(
   const thin = isThin(m, n, k);
   // B is read whole by every row of C: it is placed whole. A and C, where they are copied,
   // pass through the shared memory in blocks of rows.
-  const copied = { a: aIn.at === undefined, b: bIn.at === undefined, c: out?.at === undefined };
+  const copied = copiedArrays([aIn, bIn, out]);
   const plan = arenaPlan(m, n, k, bytes, run.workers, constants, copied);
   const blockRows = plan.blockRows;
   let bAt = bIn.at;
