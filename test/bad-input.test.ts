@@ -220,10 +220,10 @@ export const BAD_INPUTS: BadInput[] = [
   {
     op: 'matmul',
     path: 'a',
-    value: lazy(() => zeros(1100, 1100)),
-    also: { b: lazy(() => zeros(1100, 1100)) },
+    value: lazy(() => zeros(1500, 1500)),
+    also: { b: lazy(() => zeros(1500, 1500)) },
     kind: RangeError,
-    shown: 'a 1100×1100 f64 matrix, with b 1100×1100 (29 MB, over maxMemory)',
+    shown: 'a 1500×1500 f64 matrix, with b 1500×1500 (B alone 18 MB, over maxMemory)',
   },
   ...rows(
     'matmul',

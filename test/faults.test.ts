@@ -192,7 +192,7 @@ describe('maxMemory reached', () => {
       'mandelbrot of one 16.8 MB row',
       () => pool.mandelbrot({ width: 4_200_000, height: 1, xmin: -2, xmax: 1, ymin: -1, ymax: 1, maxIter: 1 }),
     ],
-    ['matmul 1100² by 1100²', () => pool.matmul(zeros(1100, 1100), zeros(1100, 1100))],
+    ['matmul 1500² by 1500²', () => pool.matmul(zeros(1500, 1500), zeros(1500, 1500))],
     ['wordCount of 17 MiB', () => pool.wordCount(['x'.repeat(17 << 20)])],
     ['a run needing 24 MB once started', () => markRun(pool, 3_000_000)],
   ])('%s rejects with a RangeError, and the pool stays usable', async (_, call) => {

@@ -123,6 +123,21 @@ describe('matmul', () => {
     }
   });
 
+  // A memory-bound product of up to 12 MiB (A, B and C) streams its large input as fast on
+  // one core as on two, without the workers' wake-up: it runs on the calling thread.
+  it.each([
+    [1, 1024, 1024, true],
+    [1024, 1024, 1, true],
+    [1, 1300, 1300, false], // 13.5 MB
+    [1300, 1300, 1, false],
+  ])('runs a thin %i×%i by %i-column product of up to 12 MiB on the calling thread', async (m, k, n, onCaller) => {
+    const a = random(m, k, 'f64', 11);
+    const b = random(k, n, 'f64', 12);
+    const { data, stats } = await pools[1]!.matmul(a, b);
+    expect(stats.onCaller === true).toBe(onCaller);
+    expect(relativeFrobeniusError(data, matmulReference(a, b))).toBeLessThan(1e-12);
+  });
+
   const a = random(3, 4, 'f64', 1);
   const b = random(4, 2, 'f64', 2);
   it.each([
@@ -152,5 +167,15 @@ describe('matmul', () => {
     const big = random(1024, 1024, 'f64', 1); // 8 MiB alone
     await expect(small.matmul(big, big)).rejects.toThrow(/maxMemory/);
     expect(relativeFrobeniusError((await small.matmul(a, b)).data, matmulReference(a, b))).toBeLessThan(1e-12);
+  });
+
+  // Ordinary A and C pass through the pool's memory in blocks of rows: a pool needs room for
+  // B, one block of each and the packing buffers, not for whole copies of A and C.
+  it('multiplies ordinary matrices larger than maxMemory when their blocks fit', async () => {
+    await using small = await createPool({ workers: 2, maxMemory: 8 << 20 });
+    const tall = random(4096, 128, 'f64', 3); // A 4 MiB, C 8 MiB, B 256 KiB: 12.25 MiB in all
+    const wide = random(128, 256, 'f64', 4);
+    const { data } = await small.matmul(tall, wide);
+    expect(relativeFrobeniusError(data, matmulReference(tall, wide))).toBeLessThan(1e-12);
   });
 });

@@ -1,9 +1,11 @@
 // Matrix multiplication in GFLOP/s (2mnk / t): plain JS ikj, ml-matrix, a piscina pool
 // running the same ikj loop on row blocks, and parwasm on 1 and N workers, static beside
-// dynamic, unfused beside fused (fma: true, where the runtime has relaxed SIMD). parwasm's
-// rows give the call's time (copies in and out and the fresh result array included) and the
-// kernels' own time (packing and tiles, from the result's stats). Then awkward shapes against
-// plain JS, and memory-bound shapes against a plain Float64Array copy.
+// dynamic, unfused beside fused (fma: true, where the runtime has relaxed SIMD), on ordinary
+// arrays beside arrays from `pool.alloc` (A, B and `out` in the pool's memory: no copy in or
+// out). parwasm's rows give the call's time (copies in and out and the fresh result array
+// included) and the kernels' own time (packing and tiles, from the result's stats). Then
+// awkward shapes against plain JS, and memory-bound shapes (inputs in the pool's memory)
+// against a plain Float64Array copy.
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { Piscina } from 'piscina';
 import { createPool, type Pool } from 'parwasm';
@@ -39,28 +41,37 @@ export async function matmul({ workers, sizes, timeMs }: SuiteOptions): Promise<
         }
         tasks.push({ name: `piscina ikj row blocks, ${most} threads`, fn: () => piscinaProduct(piscina, a, b, most) });
       }
+      const inPool = { a: toPool(pool, a), b: toPool(pool, b), out: allocLike(pool, a.data, n * n) };
       const kernelMs = new Map<string, number[]>();
-      for (const count of workers) {
-        for (const schedule of count > 1 ? (['static', 'dynamic'] as const) : (['dynamic'] as const)) {
-          for (const fma of fused ? [false, true] : [false]) {
-            const name = `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}${fma ? ', fma' : ''}`;
-            const times: number[] = [];
-            kernelMs.set(name, times);
-            tasks.push({
-              name,
-              fn: async () => {
-                const { stats, packStats } = await pool.matmul(a, b, { workers: count, schedule, fma });
-                times.push(stats.wallMs + (packStats?.wallMs ?? 0));
-              },
-            });
+      for (const zeroCopy of [false, true]) {
+        for (const count of workers) {
+          for (const schedule of count > 1 ? (['static', 'dynamic'] as const) : (['dynamic'] as const)) {
+            for (const fma of fused ? [false, true] : [false]) {
+              const name =
+                `parwasm, ${count} worker${count > 1 ? `s, ${schedule}` : ''}${fma ? ', fma' : ''}` +
+                (zeroCopy ? ', pool.alloc arrays' : '');
+              const times: number[] = [];
+              kernelMs.set(name, times);
+              const options = { workers: count, schedule, fma };
+              tasks.push({
+                name,
+                fn: async () => {
+                  const { stats, packStats } = zeroCopy
+                    ? await pool.matmul(inPool.a, inPool.b, { ...options, out: inPool.out })
+                    : await pool.matmul(a, b, options);
+                  times.push(stats.wallMs + (packStats?.wallMs ?? 0));
+                },
+              });
+            }
           }
         }
       }
       const rows = await measure(tasks, timeMs, 5);
+      for (const array of [inPool.a.data, inPool.b.data, inPool.out]) pool.free(array);
       const js = rows.find((row) => row.task.startsWith('plain JS'));
       const kernel = (row: Row) => median(kernelMs.get(row.task));
       printTable(`Matmul ${dtype === Float64Array ? 'f64' : 'f32'}, n = ${n}`, rows, {
-        'GFLOP/s': (row: Row) => gflops(n, n, n, row.medianMs),
+        'call GFLOP/s': (row: Row) => gflops(n, n, n, row.medianMs),
         'vs plain JS': (row: Row) => (js ? `${(js.medianMs / row.medianMs).toFixed(1)}×` : ''),
         'kernels (median)': (row: Row) => (kernel(row) === undefined ? '' : formatMs(kernel(row)!)),
         'kernels GFLOP/s': (row: Row) => (kernel(row) === undefined ? '' : gflops(n, n, n, kernel(row)!)),
@@ -104,9 +115,10 @@ async function awkwardShapes(pool: Pool, workers: number, timeMs: number): Promi
   }
 }
 
-/** Products that read each input element once (1×k by k×n, m×k by k×1): bytes of the large
- * input over the kernels' time (the inputs are in shared memory by then), beside a plain
- * `Float64Array.prototype.set` of as many bytes into an array written before. */
+/** Products that read each input element once (1×k by k×n, m×k by k×1), with A, B and `out`
+ * from `pool.alloc`: bytes of the large input over the kernels' time and over the call's,
+ * beside a plain `Float64Array.prototype.set` of as many bytes into an array written before,
+ * measured in the same run. */
 async function memoryBound(pool: Pool, workers: number, timeMs: number): Promise<void> {
   const shapes: [number, number, number][] = [
     [1, 1024, 1024],
@@ -115,32 +127,59 @@ async function memoryBound(pool: Pool, workers: number, timeMs: number): Promise
     [2048, 2048, 1],
   ];
   for (const [m, k, n] of shapes) {
-    const a = randomMatrix(m, k, Float64Array);
-    const b = randomMatrix(k, n, Float64Array);
+    const a = toPool(pool, randomMatrix(m, k, Float64Array));
+    const b = toPool(pool, randomMatrix(k, n, Float64Array));
+    const out = pool.alloc(Float64Array, m * n);
     const bytes = Math.max(a.data.byteLength, b.data.byteLength);
     const source = new Float64Array(bytes / 8).fill(1);
     const target = new Float64Array(bytes / 8).fill(0);
     const kernelMs: number[] = [];
+    let onCaller = false;
     const rows = await measure(
       [
         { name: `Float64Array.prototype.set, ${bytes >> 20} MiB`, fn: () => target.set(source) },
         {
-          name: `parwasm, ${workers} workers (kernel time)`,
+          name: `parwasm (pool of ${workers} workers), pool.alloc arrays`,
           fn: async () => {
-            kernelMs.push((await pool.matmul(a, b)).stats.wallMs);
+            const { stats } = await pool.matmul(a, b, { out });
+            kernelMs.push(stats.wallMs);
+            onCaller = stats.onCaller === true;
           },
         },
       ],
       timeMs,
     );
-    const copyMs = rows[0]!.medianMs;
-    const ms = (row: Row) => (row === rows[0] ? copyMs : median(kernelMs)!);
-    printTable(`Matmul f64, memory-bound ${m}×${k} by ${k}×${n}`, rows, {
-      'kernels (median)': (row: Row) => (row === rows[0] ? '' : formatMs(ms(row))),
-      'GB/s': (row: Row) => (bytes / (ms(row) * 1e6)).toFixed(1),
-      'vs copy': (row: Row) => `${((100 * copyMs) / ms(row)).toFixed(0)} %`,
+    for (const array of [a.data, b.data, out]) pool.free(array);
+    const [copy, product] = rows as [Row, Row];
+    const kernel = median(kernelMs)!;
+    const where = onCaller ? 'on the calling thread' : `on ${workers} workers`;
+    printTable(`Matmul f64, memory-bound ${m}×${k} by ${k}×${n}, pool.alloc arrays (ran ${where})`, rows, {
+      'GB/s (call)': (row: Row) => gbPerSecond(bytes, row.medianMs),
+      'vs copy (call)': (row: Row) => percent(copy.medianMs, row.medianMs),
+      'kernels (median)': (row: Row) => (row === product ? formatMs(kernel) : ''),
+      'GB/s (kernels)': (row: Row) => (row === product ? gbPerSecond(bytes, kernel) : ''),
+      'vs copy (kernels)': (row: Row) => (row === product ? percent(copy.medianMs, kernel) : ''),
     });
   }
+}
+
+function gbPerSecond(bytes: number, ms: number): string {
+  return (bytes / (ms * 1e6)).toFixed(1);
+}
+
+function percent(copyMs: number, ms: number): string {
+  return `${((100 * copyMs) / ms).toFixed(0)} %`;
+}
+
+/** A copy of a matrix in the pool's memory (`pool.alloc`), which matmul reads in place. */
+function toPool(pool: Pool, matrix: DenseMatrix): DenseMatrix {
+  const data = allocLike(pool, matrix.data, matrix.data.length);
+  data.set(matrix.data);
+  return { rows: matrix.rows, cols: matrix.cols, data };
+}
+
+function allocLike(pool: Pool, like: Float64Array | Float32Array, length: number): Float64Array | Float32Array {
+  return like instanceof Float64Array ? pool.alloc(Float64Array, length) : pool.alloc(Float32Array, length);
 }
 
 function median(values: number[] | undefined): number | undefined {

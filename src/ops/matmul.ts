@@ -57,6 +57,15 @@ export const THIN = 16; // below this in m, n or k, packing does not pay for its
 // to wake the workers plus the wait for both to be scheduled. Measured on 4096×3 by 3×5
 // (123 kflop): 290 µs through the workers, slower than plain JS (127 µs).
 const ON_CALLER_FLOPS = 2 ** 18;
+// Thin products whose A, B and C together take at most this many bytes run on the calling
+// thread too. They read each element of their large input once, and one core streams it as
+// fast as two on the 2-vCPU VM measured (the second adds no bandwidth), while waking the
+// workers and hearing back from them cost 0.1-0.3 ms beside 0.25-0.45 ms of work. Measured
+// with the data in the pool's memory, 2 workers against the caller, % of a `set` copy in the
+// same process, three rounds at load 4.2-4.3: 1×1024 by 1024×1024 (8 MiB) 78-80 % against
+// 85-112 %; 1024×1024 by 1024×1 91-105 % against 144-166 %. The caller still won at 32 MiB
+// (61-82 % against 97-111 %), but it is blocked meanwhile: past this, the workers take it.
+const THIN_ON_CALLER_BYTES = 12 * 2 ** 20;
 const MAX_DIMENSION = 2 ** 31 - 1;
 // The packed panel of B: as many tile columns as fit these bytes (at least one). Packing all
 // of B at once cost 32 MiB beside 96 MiB of data at n = 2048; a panel costs at most this
@@ -88,12 +97,12 @@ function validateMatmul(a: unknown, b: unknown, options: unknown, limits: Operat
   const run = validateRunOptions(bag, 'options', limits.poolSize, 'dynamic');
   const fma = bag.fma === undefined ? false : booleanArg(bag.fma, 'options.fma');
   const out = bag.out === undefined ? undefined : outArray(bag.out, left, right);
-  const placed = locateArrays(left.data, right.data, out, limits);
+  const copied = copiedArrays(locateArrays(left.data, right.data, out, limits));
   const bytesPerElement = left.data.BYTES_PER_ELEMENT as 4 | 8;
-  // A, B and C take room in the arena only where they are copied.
-  const bytes = regionSizes(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins)
-    .filter((_, i) => placed[i]?.at === undefined)
-    .reduce((sum, size) => sum + size, 0);
+  // The room asked for is what the run places: copies of ordinary arrays (A and C in blocks
+  // of rows) and the packing buffers.
+  const plan = arenaPlan(left.rows, right.cols, left.cols, bytesPerElement, run.workers, limits.builtins, copied);
+  const bytes = plan.a + plan.b + plan.c + plan.packed + plan.scratch;
   if (bytes > limits.capacity) {
     throw rangeError(
       'a',
@@ -130,6 +139,11 @@ function locateArrays(
   return [...inputs, c];
 }
 
+/** Which of A, B and C are ordinary arrays, copied through the arena (C also when no `out`). */
+function copiedArrays([a, b, c]: ReturnType<typeof locateArrays>): { a: boolean; b: boolean; c: boolean } {
+  return { a: a.at === undefined, b: b.at === undefined, c: c?.at === undefined };
+}
+
 /** Checks the two matrices of a product: shapes, lengths, one dtype. */
 export function validateOperands(a: unknown, b: unknown): { left: Matrix; right: Matrix } {
   const left = matrix(a, 'a');
@@ -159,18 +173,30 @@ function matrix(value: unknown, name: string): Matrix {
   return { rows: rows as number, cols: cols as number, data };
 }
 
-/** Bytes of A, B, C, the packed panel of B and the workers' packed-A scratch. */
-function regionSizes(
+/** What a run places in the arena, in bytes: B whole and blocks of `blockRows` rows of A and
+ * of C, each only where it is copied (an array from pool.alloc is read in place), then the
+ * packed panel of B and the workers' packed-A scratch (none on the thin path). */
+function arenaPlan(
   m: number,
   n: number,
   k: number,
   bytes: number,
   workers: number,
   constants: BuiltinConstants,
-): number[] {
+  copied: { a: boolean; b: boolean; c: boolean },
+) {
+  const thin = isThin(m, n, k);
+  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, copied.a, copied.c, constants);
   const panel = panelPlan(n, k, bytes, constants);
-  const packed = isThin(m, n, k) ? [0, 0] : [k * panel.width, workers * constants.MATMUL_MC * constants.MATMUL_KC];
-  return [m * k, k * n, m * n, ...packed].map((elements) => SharedArena.regionBytes(elements * bytes));
+  const size = (elements: number) => SharedArena.regionBytes(elements * bytes);
+  return {
+    blockRows,
+    a: copied.a ? size(blockRows * k) : 0,
+    b: copied.b ? size(k * n) : 0,
+    c: copied.c ? size(blockRows * n) : 0,
+    packed: size(thin ? 0 : k * panel.width),
+    scratch: size(thin ? 0 : workers * constants.MATMUL_MC * constants.MATMUL_KC),
+  };
 }
 
 /** The column panels of B: `columns` columns each (whole tile columns; the last panel
@@ -225,17 +251,17 @@ async function runMatmul(
   const thin = isThin(m, n, k);
   // B is read whole by every row of C: it is placed whole. A and C, where they are copied,
   // pass through the shared memory in blocks of rows.
-  const blockRows = thin ? m : rowsPerBlock(m, n, k, bytes, aIn.at === undefined, out?.at === undefined, constants);
-  const region = (elements: number) => arena.alloc(SharedArena.regionBytes(elements * bytes));
+  const copied = copiedArrays([aIn, bIn, out]);
+  const plan = arenaPlan(m, n, k, bytes, run.workers, constants, copied);
+  const blockRows = plan.blockRows;
   let bAt = bIn.at;
   if (bAt === undefined) {
-    bAt = region(k * n);
+    bAt = arena.alloc(plan.b);
     view(bAt, b.data.length).set(b.data);
   }
-  const aRegion = aIn.at === undefined ? region(blockRows * k) : undefined;
-  const cRegion = out?.at === undefined ? region(blockRows * n) : undefined;
-  const [, , , packedBytes, scratchBytes] = regionSizes(m, n, k, bytes, run.workers, constants);
-  const [packedAt, scratchAt] = [packedBytes!, scratchBytes!].map((size) => arena.alloc(size)) as [number, number];
+  const aRegion = copied.a ? arena.alloc(plan.a) : undefined;
+  const cRegion = copied.c ? arena.alloc(plan.c) : undefined;
+  const [packedAt, scratchAt] = [arena.alloc(plan.packed), arena.alloc(plan.scratch)];
 
   // Without `out`, the result goes into an ordinary array allocated now: its pages are fresh
   // (the first write to each costs ~11 µs on the VMs measured, 22-25 ms for 8 MiB), so each
@@ -260,7 +286,8 @@ async function runMatmul(
       n: m * columnBlocks,
       args: [whole.a, bAt, whole.c, n, k, columnBlocks],
     };
-    if (2 * m * n * k <= ON_CALLER_FLOPS && !run.trace) {
+    const small = 2 * m * n * k <= ON_CALLER_FLOPS || (m * k + k * n + m * n) * bytes <= THIN_ON_CALLER_BYTES;
+    if (small && !run.trace) {
       phases.tiles.push({ stats: runOnCaller(turn, call, run), phaseStart: 0 });
     } else {
       const running = parallelFor(turn, call, run); // the workers are woken before it returns
