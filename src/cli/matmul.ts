@@ -11,7 +11,8 @@ const HELP = `usage: parwasm matmul [--n N] [--m M] [--k K] [--dtype f64|f32] [-
 
 Multiplies a random M × K matrix by a random K × N one (values in [-1, 1)) and reports
 GFLOP/s (2·M·N·K / time) of the median of R timed runs, after ${WARMUP} warm-up runs, with the
-slowest and fastest run beside it.
+slowest and fastest run beside it. A, B and C are made in the pool's memory (pool.alloc),
+so the runs time the product itself, with no copy in or out.
 
   --n N           columns of B and C (default: 1024); --m and --k default to N
   --dtype D       f64 or f32 (default: f64)
@@ -31,21 +32,25 @@ export async function runMatmul(args: string[]): Promise<void> {
   const { m, n, k, dtype } = productShape(flags);
   const repeat = positiveInteger(flags.repeat, 'repeat') ?? 15;
   const options = poolOptions(flags);
-  // A, B and C alone (the library adds its packing buffers): refused here, before building
-  // inputs that could take many seconds and gigabytes of the JavaScript heap.
+  // A, B and C live in the pool's memory (pool.alloc: no copy in or out, so the figure is
+  // the kernels' and the dispatch's), so they must fit --max-memory together (the library adds
+  // its packing buffers): refused here, before building inputs that could take many seconds.
   const bytes = (m * k + k * n + m * n) * (dtype === 'f64' ? 8 : 4);
   if (bytes > options.maxMemory)
     throw tooLarge(`a ${m}×${k} by ${k}×${n} product: A, B and C need`, bytes, options.maxMemory);
   const run = runOptions(flags);
   await using pool = await createPool(options);
-  const [a, b] = [randomMatrix(m, k, dtype), randomMatrix(k, n, dtype)];
+  const inPool = (length: number) =>
+    dtype === 'f64' ? pool.alloc(Float64Array, length) : pool.alloc(Float32Array, length);
+  const [a, b] = [randomMatrix(m, k, dtype, inPool(m * k)), randomMatrix(k, n, dtype, inPool(k * n))];
+  const out = inPool(m * n);
   const bar = progressBar(
     'matmul',
     (done, total) => `run ${Math.min(Math.floor(done / m) + 1, total / m)} of ${total / m}`,
   );
   const runs = WARMUP + repeat;
   const { timing, median } = await measure(
-    (i) => pool.matmul(a, b, { ...run, onProgress: (done) => bar.update(i * m + done, runs * m) }),
+    (i) => pool.matmul(a, b, { ...run, out, onProgress: (done) => bar.update(i * m + done, runs * m) }),
     WARMUP,
     repeat,
   ).finally(() => bar.stop());
@@ -81,7 +86,6 @@ export async function runMatmul(args: string[]): Promise<void> {
   console.table(workerRows(median.stats));
 }
 
-/** A rows × cols matrix of values drawn uniformly from [-1, 1). */
 /** --m, --n, --k and --dtype of a matmul command: n defaults to 1024, m and k to n. */
 export function productShape(flags: { m?: string; n?: string; k?: string; dtype?: string }): {
   m: number;
@@ -97,8 +101,14 @@ export function productShape(flags: { m?: string; n?: string; k?: string; dtype?
   return { m, n, k, dtype };
 }
 
-export function randomMatrix(rows: number, cols: number, dtype: 'f64' | 'f32') {
-  const data = dtype === 'f64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
+/** A rows × cols matrix of values drawn uniformly from [-1, 1), in `data` (a new ordinary
+ * array by default). */
+export function randomMatrix(
+  rows: number,
+  cols: number,
+  dtype: 'f64' | 'f32',
+  data: Float64Array | Float32Array = dtype === 'f64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols),
+) {
   for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
   return { rows, cols, data };
 }
