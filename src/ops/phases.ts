@@ -11,7 +11,12 @@ export interface PhaseStats {
   phaseStart: number;
 }
 
-/** The telemetry of consecutive runs as one: counts and times summed, the trace joined. */
+/** The telemetry of consecutive runs as one: counts and times summed, the trace joined. The
+ * imbalance is the sum over runs of the busiest worker's time over the sum of the mean busy
+ * times: each run ends when its busiest worker does, so a worker idle at the end of one run
+ * is not made up by being the busy one in the next (two runs each leaving one of two workers
+ * idle give 2, where busy times summed over the runs would show a perfect balance). For one
+ * run this is the usual max busy / mean busy. */
 export function mergePhases(phases: PhaseStats[]): RunStats {
   const first = phases[0]!.stats;
   if (phases.length === 1) return first;
@@ -30,14 +35,14 @@ export function mergePhases(phases: PhaseStats[]): RunStats {
       steals: total('steals'),
     };
   });
-  const busy = perWorker.map((worker) => worker.busyMs);
-  const busyTotal = busy.reduce((total, ms) => total + ms, 0);
+  const busyTotal = perWorker.reduce((total, worker) => total + worker.busyMs, 0);
+  const busiest = sum((stats) => Math.max(...stats.perWorker.map((worker) => worker.busyMs)));
   const wallMs = sum((stats) => stats.wallMs);
   const merged: RunStats = {
     ...first,
     n: sum((stats) => stats.n),
     wallMs,
-    imbalance: busyTotal > 0 ? Math.max(...busy) / (busyTotal / perWorker.length) : 1,
+    imbalance: busyTotal > 0 ? busiest / (busyTotal / perWorker.length) : 1,
     efficiency: wallMs > 0 ? busyTotal / (perWorker.length * wallMs) : 0,
     perWorker,
   };

@@ -81,25 +81,34 @@ async function measure(pool: Pool, { view, chunk, predictFor }: ValidatedStudy):
     })),
   );
 
+  // Each schedule runs over the whole image at once, written in place: an image returned as
+  // an ordinary array would pass in bands of rows, each band scheduled on its own (static
+  // would split every band rather than the image).
+  const out = pool.alloc(Uint32Array, view.width * view.height);
   const measured: MandelbrotStudy['measured'] = [];
-  for (let workers = 2; workers <= pool.size; workers++) {
-    for (const schedule of SCHEDULES) {
-      const { stats } = await pool.mandelbrot({
-        ...view,
-        schedule,
-        chunk: schedule === 'static' ? undefined : chunk,
-        workers,
-        trace: true,
-      });
-      measured.push({
-        schedule,
-        workers,
-        imbalance: stats.imbalance,
-        wallMs: stats.wallMs,
-        perWorker: stats.perWorker,
-        trace: stats.trace ?? [],
-      });
+  try {
+    for (let workers = 2; workers <= pool.size; workers++) {
+      for (const schedule of SCHEDULES) {
+        const { stats } = await pool.mandelbrot({
+          ...view,
+          schedule,
+          chunk: schedule === 'static' ? undefined : chunk,
+          workers,
+          trace: true,
+          out,
+        });
+        measured.push({
+          schedule,
+          workers,
+          imbalance: stats.imbalance,
+          wallMs: stats.wallMs,
+          perWorker: stats.perWorker,
+          trace: stats.trace ?? [],
+        });
+      }
     }
+  } finally {
+    pool.free(out);
   }
   return { view, pixels: single.data, rows, fit: fitLine(rows), chunk, predicted, measured };
 }
