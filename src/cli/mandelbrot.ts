@@ -1,5 +1,6 @@
 // parwasm mandelbrot: compute a view, print the telemetry, optionally write the PNG.
 import { createPool } from '../pool/create-pool.js';
+import type { Pool } from '../pool/pool.js';
 import { mandelbrotPng } from '../report/png.js';
 import { fileError, openOut } from './out-file.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
@@ -44,8 +45,8 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   if (flags.help) return void console.log(HELP);
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
-  // No size check here: the image passes through the pool's memory a band of rows at a time,
-  // and the library refuses a row too wide for --max-memory before any work.
+  // No size check here: an image larger than --max-memory passes through the pool's memory a
+  // band of rows at a time, and the library refuses a row too wide before any work.
   const options = poolOptions(flags);
   const run = runOptions(flags);
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
@@ -56,6 +57,7 @@ export async function runMandelbrot(args: string[]): Promise<void> {
       ...view,
       ...run,
       kernel: flags.kernel as 'simd' | 'scalar' | undefined,
+      out: imageInPool(pool, width * height),
       onProgress: (done, total) => bar.update(done, total),
     })
     .finally(() => bar.stop());
@@ -74,4 +76,17 @@ export async function runMandelbrot(args: string[]): Promise<void> {
   console.log(`mandelbrot ${pixels} (${label}, maxIter ${maxIter}): ${summary(result.stats)}`);
   console.table(workerRows(result.stats));
   if (flags.out) console.log(`image: ${flags.out}`);
+}
+
+/** The image's array in the pool's memory where it fits, so that the run spans the whole
+ * image as the schedule sees it (an image returned as a new array passes in bands of rows,
+ * each scheduled on its own: `static` would split every band rather than the image); none
+ * where it does not fit. */
+function imageInPool(pool: Pool, pixels: number): Uint32Array | undefined {
+  try {
+    return pool.alloc(Uint32Array, pixels);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
