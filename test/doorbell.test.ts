@@ -6,10 +6,11 @@
 // some 100,000 calls.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createPool } from 'parwasm';
+import { createPool, WorkerCrashError } from 'parwasm';
 import { withTurn } from 'parwasm/internal';
 
 const JS_KERNELS = fileURLToPath(new URL('../examples/kernels/javascript/kernels.mjs', import.meta.url));
+const EXITS_LATER = fileURLToPath(new URL('fixtures/exits-later.mjs', import.meta.url));
 const CALLS = 50;
 
 describe('a notify without a new job', () => {
@@ -27,5 +28,24 @@ describe('a notify without a new job', () => {
     }
     await pool.parallelFor(0, library.kernel('saxpy'), { args: [1, x, y] }); // every worker has taken the last wake
     expect([...y]).toEqual(Array(n).fill(CALLS));
+  });
+});
+
+describe('a broadcast that a crash fails', () => {
+  // A crash rejects the ring at once, while a survivor may not have woken yet. The command it
+  // reads when it does must still be the broadcast's: a command put back to "run" sent it to
+  // the last job instead, and its message stayed on its port for the next broadcast to take
+  // (in Chromium, where the survivor's own error waited for that message, it was never
+  // replaced). Reading the word after the failed ring is what such a late survivor does.
+  it('leaves COMMAND_MESSAGE for a worker that wakes late', async () => {
+    await using pool = await createPool({ workers: 2 });
+    const library = await pool.load(EXITS_LATER);
+    await pool.parallelFor(2, library.kernel('exitLaterOnFirst'), { schedule: 'static' });
+    await expect(library.unload()).rejects.toBeInstanceOf(WorkerCrashError);
+    const { command, layout } = await withTurn(pool, (turn) =>
+      Promise.resolve({ command: turn.control.load(turn.control.layout.COMMAND), layout: turn.control.layout }),
+    );
+    expect(command).toBe(layout.COMMAND_MESSAGE);
+    expect((await pool.hello()).length).toBe(2); // and rank 0 was replaced
   });
 });

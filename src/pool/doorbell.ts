@@ -20,9 +20,15 @@ export class Doorbell {
     return this.#inFlight !== undefined;
   }
 
-  /** Wakes every worker to run the job in the descriptor and resolves when all of them have
-   * finished, or rejects with the error given to fail(). */
-  async ring(workers: number): Promise<void> {
+  /** Wakes every worker to run the job in the descriptor (`COMMAND_RUN`) or take the message
+   * posted on its port (`COMMAND_MESSAGE`), and resolves when all of them have finished, or
+   * rejects with the error given to fail().
+   *
+   * The command is written with the job and stays until the next ring: a worker woken late
+   * reads it after ring() has settled (a crash elsewhere rejects ring() at once), and a command
+   * put back to "run" there sent a survivor of a crashed broadcast to the last job instead of
+   * its message, which stayed on its port for the next broadcast to misread. */
+  async ring(workers: number, command: 'COMMAND_RUN' | 'COMMAND_MESSAGE' = 'COMMAND_RUN'): Promise<void> {
     if (this.#missingWorker) throw this.#missingWorker;
     const { layout, words } = this.control;
     const cancelled = { value: false };
@@ -30,6 +36,7 @@ export class Doorbell {
       this.#inFlight = { fail: reject };
     });
     try {
+      this.control.store(layout.COMMAND, layout[command]);
       this.control.store(layout.PENDING, workers);
       Atomics.add(words, layout.JOB_SEQ >> 2, 1);
       Atomics.notify(words, layout.JOB_SEQ >> 2);

@@ -350,12 +350,7 @@ export class Pool implements Executor {
     const { layout } = this.#control;
     for (const handle of this.#workers) handle!.port.postMessage(message(handle!.rank));
     this.#control.store(layout.ERROR_RANK, 0);
-    this.#control.store(layout.COMMAND, layout.COMMAND_MESSAGE);
-    try {
-      await this.#doorbell.ring(this.size);
-    } finally {
-      this.#control.store(layout.COMMAND, layout.COMMAND_RUN);
-    }
+    await this.#doorbell.ring(this.size, 'COMMAND_MESSAGE');
     if (this.#control.load(layout.ERROR_RANK) !== 0) {
       const length = this.#control.load(layout.ERROR_TEXT_LENGTH);
       throw new Error(new TextDecoder().decode(new Uint8Array(this.#memory.buffer, layout.ERROR_TEXT, length).slice()));
