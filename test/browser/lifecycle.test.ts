@@ -116,9 +116,11 @@ describe('parwasm/browser lifecycle in Chromium', () => {
       ];
       // Both workers throw at their next event-loop turn (the unload's message). The pool sees
       // each crash when its error event arrives: during a call, which rejects, or between
-      // calls. Ask until both ranks answer from new threads.
+      // calls. Ask until both ranks answer from new threads (a few hundred ms; the deadline is
+      // far above it, for a loaded machine).
       let after = before;
-      for (let tries = 0; tries < 100 && after.some((id, rank) => id === before[rank]); tries++) {
+      const deadline = performance.now() + 10_000;
+      while (after.some((id, rank) => id === before[rank]) && performance.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         const replies = await pool.hello().catch((thrown: Error) => void outcomes.push(thrown.name));
         if (replies) after = replies.map(({ threadId }) => threadId);
