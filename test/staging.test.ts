@@ -4,7 +4,7 @@
 // same integers and bits as the one-shot path, on awkward shapes) and in the telemetry (one
 // run's worth), and visible only in how far the shared memory grew.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type MandelbrotView, type Pool, type RunStats } from 'parwasm';
+import { createPool, SCHEDULES, type MandelbrotView, type Pool, type RunStats } from 'parwasm';
 import { withTurn } from 'parwasm/internal';
 import { mandelbrotJs } from '../src/baselines/mandelbrot.js';
 import { matmulReference, relativeFrobeniusError } from '../src/baselines/matmul.js';
@@ -67,6 +67,24 @@ describe('a Mandelbrot image not written in place', () => {
     expect(
       progress.every(([done, total], i) => total === shape.height && (i === 0 || done >= progress[i - 1]![0])),
     ).toBe(true);
+  });
+
+  it('gives the same integers on every schedule when each band takes every third row', async () => {
+    // 1031 × 2069 in three bands: without a trace, band b holds rows b, b + 3, b + 6, …
+    await using pool = await createPool({ workers: 3 });
+    const shape = view(1031, 2069, 40);
+    const expected = mandelbrotJs(shape);
+    for (const schedule of SCHEDULES) {
+      const { data, stats } = await pool.mandelbrot({ ...shape, schedule, kernel: 'scalar' });
+      expect(
+        data.findIndex((value, i) => value !== expected[i]),
+        schedule,
+      ).toBe(-1);
+      expect(
+        stats.perWorker.reduce((sum, worker) => sum + worker.items, 0),
+        schedule,
+      ).toBe(shape.height);
+    }
   });
 
   it("renders an image larger than the pool's maxMemory, in bands cut to the room there is", async () => {

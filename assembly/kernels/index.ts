@@ -16,14 +16,16 @@ export { MATMUL_MR, MATMUL_NR_BYTES, MATMUL_KC, MATMUL_MC, MATMUL_NC, MATMUL_FMA
 
 export function mandelbrotScalar(
   lo: i32, hi: i32, out: usize, width: i32, maxIter: i32, xmin: f64, ymax: f64, dx: f64, dy: f64,
+  rowStride: i32, rowPhase: i32,
 ): void {
-  mandelbrotRows<f64>(lo, hi, out, width, maxIter, xmin, ymax, dx, dy);
+  mandelbrotRows<f64>(lo, hi, out, width, maxIter, xmin, ymax, dx, dy, rowStride, rowPhase);
 }
 
 export function mandelbrotSimd(
   lo: i32, hi: i32, out: usize, width: i32, maxIter: i32, xmin: f64, ymax: f64, dx: f64, dy: f64,
+  rowStride: i32, rowPhase: i32,
 ): void {
-  mandelbrotRows<v128>(lo, hi, out, width, maxIter, xmin, ymax, dx, dy);
+  mandelbrotRows<v128>(lo, hi, out, width, maxIter, xmin, ymax, dx, dy, rowStride, rowPhase);
 }
 
 // Matmul, per element type (F64, F32) and, for the multiplying kernels, unfused or fused

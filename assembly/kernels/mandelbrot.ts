@@ -3,16 +3,20 @@
 // binaryen does not reassociate floating point), so they give the integers plain JavaScript
 // gives, bit for bit.
 
-// Rows [lo, hi) of the image at `out` (u32 per pixel, row-major, `width` pixels a row): the
-// view's left edge and top, and the step between pixels. `Lanes` picks the row kernel at
-// compile time: f64 for the scalar one, v128 for the SIMD one.
+// Indices [lo, hi) of the image at `out` (u32 per pixel, row-major, `width` pixels a row):
+// index i is the view's row i × rowStride + rowPhase, written as row i of `out`. The view's
+// left edge and top, and the step between pixels. With stride 1 and phase 0 the indices are
+// the rows; a larger stride computes every rowStride-th row into a band of the image
+// (src/ops/mandelbrot.ts). `Lanes` picks the row kernel at compile time: f64 for the scalar
+// one, v128 for the SIMD one.
 // @ts-ignore: decorator
 @inline export function mandelbrotRows<Lanes>(
   lo: i32, hi: i32, out: usize, width: i32, maxIter: i32, xmin: f64, ymax: f64, dx: f64, dy: f64,
+  rowStride: i32, rowPhase: i32,
 ): void {
-  for (let py = lo; py < hi; py++) {
-    const ci = ymax - <f64>py * dy;
-    const row = out + <usize>py * <usize>width * 4;
+  for (let i = lo; i < hi; i++) {
+    const ci = ymax - <f64>(i * rowStride + rowPhase) * dy;
+    const row = out + <usize>i * <usize>width * 4;
     if (isVector<Lanes>()) simdRow(row, width, maxIter, xmin, dx, ci);
     else scalarRow(row, width, maxIter, xmin, dx, ci);
   }
