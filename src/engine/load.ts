@@ -235,7 +235,11 @@ function wasmKernels(info: ModuleInfo, context: LoadContext) {
 async function loadJavaScript(url: string, maxMemory: number | undefined, context: LoadContext): Promise<Library> {
   let exported: Record<string, unknown>;
   try {
-    exported = (await import(url)) as Record<string, unknown>;
+    // The user's module, loaded at run time: webpack would make this import a module of its
+    // own build (an empty context that rejects every URL) and warn "Critical dependency".
+    // Vite leaves it alone in a package. The worker's import needs no comment: webpack copies
+    // the worker as it is (docs/browser.md, "Bundlers").
+    exported = (await import(/* webpackIgnore: true */ url)) as Record<string, unknown>;
   } catch (error) {
     throw typeError('source', `an ES module that imports (${(error as Error).message})`, url);
   }

@@ -1,17 +1,12 @@
 // The compiled modules: the runtime (claim loop, schedules, layout) and parwasm's own kernels,
 // each one WebAssembly.Module per process, compiled once and handed to every worker. Their
 // bytes come through the platform's reader (a file in Node, a fetch in a browser).
+// Each file is named by a literal `new URL(…, import.meta.url)` (what bundlers look for) inside
+// the function that reads it, never at the top level: the browser worker imports this file but
+// reads none of them, and its bundle must hold no `import.meta` (webpack copies the worker as an
+// asset and minifies it as a classic script; docs/browser.md, "Bundlers").
 import { readModuleInfo, type ModuleInfo } from '../engine/wasm-binary.js';
 
-const wasmUrl = new URL('./parwasm.wasm', import.meta.url);
-// parwasm's own kernels, a library of their own (assembly/kernels/index.ts), and the same
-// built with relaxed SIMD (fused matmul kernels), taken where the runtime validates it: Node
-// >= 22 and Chromium by default, Node 20 only when the process runs with
-// --experimental-wasm-relaxed-simd (or set it with v8.setFlagsFromString before the first
-// pool). parwasm does not set that flag itself: it is experimental on Node 20 and
-// process-wide, changing what every other module of the user's process may do.
-const builtinsUrl = new URL('./builtins.wasm', import.meta.url);
-const fmaBuiltinsUrl = new URL('./builtins-fma.wasm', import.meta.url);
 /** @internal */
 interface KernelModule {
   module: WebAssembly.Module;
@@ -30,7 +25,7 @@ type ReadBytes = (url: URL) => Promise<Uint8Array<ArrayBuffer>>;
 
 /** @internal parwasm's runtime module, compiled once per process, and what it declares. */
 export function kernelModule(read: ReadBytes): Promise<KernelModule> {
-  compiled ??= read(wasmUrl).then(async (bytes) => {
+  compiled ??= read(new URL('./parwasm.wasm', import.meta.url)).then(async (bytes) => {
     const info = readModuleInfo(bytes);
     const memory = info.imports.find((entry) => entry.kind === 'memory');
     const maxWorkers = info.exports.get('MAX_WORKERS');
@@ -53,9 +48,15 @@ export function builtinsModule(read: ReadBytes): Promise<{ module: WebAssembly.M
   return builtins;
 }
 
+// parwasm's own kernels, a library of their own (assembly/kernels/index.ts), and the same
+// built with relaxed SIMD (fused matmul kernels), taken where the runtime validates it: Node
+// >= 22 and Chromium by default, Node 20 only when the process runs with
+// --experimental-wasm-relaxed-simd (or set it with v8.setFlagsFromString before the first
+// pool). parwasm does not set that flag itself: it is experimental on Node 20 and
+// process-wide, changing what every other module of the user's process may do.
 async function chooseBuiltins(read: ReadBytes) {
-  const fma = await read(fmaBuiltinsUrl);
-  return WebAssembly.validate(fma) ? fma : read(builtinsUrl);
+  const fma = await read(new URL('./builtins-fma.wasm', import.meta.url));
+  return WebAssembly.validate(fma) ? fma : read(new URL('./builtins.wasm', import.meta.url));
 }
 
 export const PAGE_BYTES = 65536;

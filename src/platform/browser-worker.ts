@@ -11,31 +11,35 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 
-const data = await new Promise<BrowserWorkerData>((resolve) => {
-  scope.onmessage = (event) => resolve(event.data);
-});
-scope.onmessage = null;
-const hostname = scope.location.hostname;
 const filesAreNodeOnly = (): never => {
   throw new Error('files are Node-only');
 };
 
-// A crash is said, then the worker closes itself: the page would not see a rejected top-level
-// await, and a Web Worker outlives an uncaught error.
-runWorker({
-  data,
-  threadId: data.threadId,
-  hostname,
-  ready: () => scope.postMessage({ type: 'ready', threadId: data.threadId, hostname }),
-  receive: messageQueue(data.port),
-  statFiles: filesAreNodeOnly,
-  readFiles: filesAreNodeOnly,
-  exit() {
-    scope.postMessage({ type: 'exit' });
+// The first message is the worker's data. A callback, not a top-level await: the file must
+// also be a classic script, as webpack copies it as an asset and minifies it as one.
+scope.onmessage = ({ data }) => {
+  scope.onmessage = null;
+  start(data);
+};
+
+// A crash is said, then the worker closes itself: a Web Worker outlives an uncaught error.
+function start(data: BrowserWorkerData): void {
+  const hostname = scope.location.hostname;
+  runWorker({
+    data,
+    threadId: data.threadId,
+    hostname,
+    ready: () => scope.postMessage({ type: 'ready', threadId: data.threadId, hostname }),
+    receive: messageQueue(data.port),
+    statFiles: filesAreNodeOnly,
+    readFiles: filesAreNodeOnly,
+    exit() {
+      scope.postMessage({ type: 'exit' });
+      scope.close();
+    },
+  }).catch((error: unknown) => {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    scope.postMessage({ type: 'crash', name, message });
     scope.close();
-  },
-}).catch((error: unknown) => {
-  const { name, message } = error instanceof Error ? error : new Error(String(error));
-  scope.postMessage({ type: 'crash', name, message });
-  scope.close();
-});
+  });
+}
