@@ -151,6 +151,18 @@ describe('matmul on arrays from pool.alloc', () => {
     },
   );
 
+  it('takes an ordinary out that shares a buffer with the inputs but none of their bytes', async () => {
+    const pool = pools[1]!;
+    // One buffer: A (3×5), then B (5×4), then C (3×4), back to back.
+    const buffer = new ArrayBuffer(8 * (15 + 20 + 12));
+    const a = { rows: 3, cols: 5, data: fill(new Float64Array(buffer, 0, 15), 9) };
+    const b = { rows: 5, cols: 4, data: fill(new Float64Array(buffer, 8 * 15, 20), 10) };
+    const out = new Float64Array(buffer, 8 * 35, 12);
+    const reference = matmulReference(a, b);
+    expect((await pool.matmul(a, b, { out })).data).toBe(out);
+    expect(relativeFrobeniusError(out, reference)).toBeLessThan(1e-12);
+  });
+
   it('gives an ordinary array when no out is asked for: later calls and writes to the inputs leave it alone', async () => {
     const pool = pools[1]!;
     const a = { rows: 20, cols: 30, data: shared(pool, Float64Array, 600, 5) };
@@ -327,6 +339,25 @@ describe('bad arrays', () => {
       () => {
         const data = pool.alloc(Float64Array, 8);
         return pool.matmul(matrix(data.subarray(0, 4)), good(), { out: data.subarray(2, 6) });
+      },
+      'options.out',
+      RangeError,
+    ],
+    [
+      'an ordinary out that is a.data',
+      () => {
+        const a = matrix(new Float64Array([1, 2, 3, 4]));
+        return pool.matmul(a, good(), { out: a.data });
+      },
+      'options.out',
+      RangeError,
+    ],
+    [
+      'an ordinary out that overlaps b.data through another view of its buffer',
+      () => {
+        const buffer = new ArrayBuffer(8 * 8);
+        const b = matrix(new Float64Array(buffer, 0, 4));
+        return pool.matmul(good(), b, { out: new Float64Array(buffer, 3 * 8, 4) });
       },
       'options.out',
       RangeError,

@@ -19,10 +19,20 @@ export function place<T extends ArrayBufferView>(limits: ArrayLocator, array: T,
   return { array, at: limits.locate?.(array, path), path };
 }
 
-/** Whether two arrays share bytes of the pool's memory (ordinary arrays share none with it). */
+/** Whether two arrays share bytes. Two in the pool's memory are compared by where they lie in
+ * it (one made before the memory grew views an older buffer object of the same memory); an
+ * ordinary array shares none with the pool's memory; two ordinary arrays share bytes of one
+ * buffer. */
 export function overlaps(one: Placed<ArrayBufferView>, other: Placed<ArrayBufferView>): boolean {
-  if (one.at === undefined || other.at === undefined) return false;
-  return one.at < other.at + other.array.byteLength && other.at < one.at + one.array.byteLength;
+  if (one.at !== undefined && other.at !== undefined) return intersect(one.at, one.array, other.at, other.array);
+  if (one.at !== undefined || other.at !== undefined) return false;
+  const [x, y] = [one.array, other.array];
+  return x.buffer === y.buffer && intersect(x.byteOffset, x, y.byteOffset, y);
+}
+
+/** Whether `x`, from byte `xAt`, and `y`, from byte `yAt`, share a byte. */
+function intersect(xAt: number, x: ArrayBufferView, yAt: number, y: ArrayBufferView): boolean {
+  return xAt < yAt + y.byteLength && yAt < xAt + x.byteLength;
 }
 
 /** Writes one element of every 4 KiB page of a fresh array, which makes the system map them:
