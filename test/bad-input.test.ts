@@ -237,6 +237,11 @@ export const BAD_INPUTS: BadInput[] = [
     ['c', TypeError],
     [null, TypeError],
   ]),
+  ...rows('matmul', 'options.fma', [
+    ['yes', TypeError],
+    [1, TypeError],
+    [null, TypeError],
+  ]),
 
   // pool.wordCount(input, options)
   ...rows('wordCount', 'input', [
@@ -400,6 +405,7 @@ describe('bad input', () => {
       'matmul b.data',
       'matmul options',
       'matmul options.out',
+      'matmul options.fma',
       'wordCount input',
       'wordCount input[1]',
       'wordCount input.files[0]',
