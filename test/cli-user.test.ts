@@ -88,6 +88,22 @@ describe('parwasm, as a new user meets it', () => {
     );
   });
 
+  it('mandelbrot --cluster --out in a folder that does not exist: one line, exit 1, before connecting', () => {
+    // Port 9 (discard) of this machine: were the cluster reached first, its error would come instead.
+    const out = join(work, 'no/such/x.png');
+    const { status, stdout, stderr } = run(
+      'mandelbrot',
+      '--cluster',
+      'redis://127.0.0.1:9',
+      '--size',
+      '8',
+      '--out',
+      out,
+    );
+    expect({ status, stdout }).toEqual({ status: 1, stdout: '' });
+    expect(stderr).toBe(`parwasm: cannot write --out ${out}: no such file or directory (ENOENT)\n`);
+  });
+
   it.each([
     ['study', '--size', '8', '--out'],
     ['tour', '--out'],

@@ -91,9 +91,13 @@ async function runOnce({ schedule, workers, chunk, view }: Settings): Promise<vo
     lanes.drawLive();
     frame = requestAnimationFrame(draw);
   });
+  // Into an array of the pool's memory, so that the whole image is one run (an image returned
+  // as a new array larger than 4 MiB would pass through in bands, each split on its own).
+  const out = lab.alloc(Uint32Array, view.width * view.height);
   try {
     const { data, stats } = await lab.mandelbrot({
       ...view,
+      out,
       schedule,
       chunk,
       workers,
@@ -111,6 +115,7 @@ async function runOnce({ schedule, workers, chunk, view }: Settings): Promise<vo
     status.textContent = `${schedule}: ${stats.wallMs.toFixed(1)} ms on ${workers} workers`;
   } finally {
     cancelAnimationFrame(frame);
+    lab.free(out);
   }
 }
 

@@ -1,11 +1,12 @@
 // The commands that take --cluster URL: hello, mandelbrot, matmul and wordcount, run on a
 // cluster's nodes (started with `parwasm node`) instead of a local pool. Kept apart from the
 // local commands, which never load bullmq.
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats } from '../cluster/stats.js';
 import type { ClusterCommand } from './cluster-flag.js';
+import { openOut, writeOut } from './out-file.js';
 import { picture } from './view.js';
 import { productShape, randomMatrix } from './matmul.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
@@ -99,11 +100,13 @@ async function mandelbrot(args: string[]): Promise<void> {
   // The local command's reading of the picture's flags, so both draw the same picture.
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
+  // Opened first, as the local command does: a path that cannot be written is one line, at once.
+  await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using cluster = await open(flags.cluster);
   const result = await cluster.mandelbrot({ ...view, ...runOptions(flags) });
-  if (flags.out) {
+  if (out) {
     const { mandelbrotPng } = await import('../report/png.js');
-    await writeFile(flags.out, mandelbrotPng(result, maxIter));
+    await writeOut(out, flags.out!, mandelbrotPng(result, maxIter));
   }
   if (flags.json) {
     const { xmin, xmax, ymin, ymax } = view;

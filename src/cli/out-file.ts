@@ -13,6 +13,11 @@ export async function openOut(path: string): Promise<FileHandle> {
   }
 }
 
+/** Writes `bytes` to the file openOut gave; a failure (a full disk) is a CommandError too. */
+export async function writeOut(file: FileHandle, path: string, bytes: Uint8Array): Promise<void> {
+  await file.writeFile(bytes).catch((error: unknown) => Promise.reject(fileError(path, error)));
+}
+
 /** `cannot write --out x.png: no such file or directory (ENOENT)` (a CommandError) from a Node
  * file error; any other error as it is. */
 export function fileError(path: string, error: unknown): unknown {

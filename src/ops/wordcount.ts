@@ -90,7 +90,8 @@ export function validateWordCount(input: unknown, options: unknown, limits: { po
 
 /** Counts the words of `input` (documents, or `{ files }` that the workers read), lower-cased,
  * exactly as `/[\p{L}\p{N}]+/gu` and `toLowerCase()` define them. Default schedule
- * `dynamic`, chunk 1 segment (about 1 MiB of text). */
+ * `dynamic`, chunk 1 segment (1 MiB of text, or 1/16 of a worker's share of a smaller text,
+ * 64 KiB at least). */
 export function wordCount(
   executor: Executor,
   input: WordCountInput,

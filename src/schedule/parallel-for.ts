@@ -16,7 +16,7 @@ export interface RunOptions {
    * @default 'dynamic' (every built-in operation, from measurements) */
   schedule?: Schedule;
   /** Items per claim (per step for `static`).
-   * @default chosen per operation and size: 1 row (mandelbrot), 1 tile of C (matmul), 1 segment of about 1 MiB (wordCount) */
+   * @default chosen per operation and size: 1 row (mandelbrot), 1 tile of C (matmul), 1 segment of up to 1 MiB (wordCount) */
   chunk?: number;
   /** Cancels the run: it rejects with AbortError within about one chunk's time.
    * @default undefined (not cancellable) */
