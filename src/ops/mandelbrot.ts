@@ -154,8 +154,8 @@ export async function mandelbrotRows(
     return { width, height, data: out.array, stats };
   }
   const data = out?.array ?? newImage(width, height);
-  // Rows of no pixels are no work: one run of none.
   const room = turn.arena.capacity - (view.run.trace ? traceRoom(height, turn.control.layout.TRACE_RECORD_BYTES) : 0);
+  // Rows of no pixels are no work: one run of none.
   const bands = data.length === 0 ? 1 : Math.ceil(height / bandRows(width, height, room));
   const interleaved = bands > 1 && !view.run.trace && width >= MIN_INTERLEAVED_WIDTH;
   const bandBytes = Math.ceil(height / bands) * width * 4;

@@ -123,8 +123,9 @@ function outArray(value: unknown, a: Matrix, b: Matrix): Data {
 }
 
 /** Where A, B and C live; an `out` may not overlap an input: the kernels, or the copies of A's
- * rows made again for each panel of B, would read what C's first columns wrote over it. Called when the call is made and again when it runs:
- * an array freed meanwhile is refused before any work. */
+ * rows made again for each panel of B, would read what C's first columns wrote over it.
+ * Called when the call is made and again when it runs: an array freed meanwhile is refused
+ * before any work. */
 function locateArrays(
   a: Data,
   b: Data,
