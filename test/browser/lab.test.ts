@@ -3,7 +3,8 @@
 // Screenshots of the lanes are kept in report/browser-lab/ (gitignored) as the run's artefacts.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from 'fast-png';
@@ -23,9 +24,9 @@ interface Explore {
   output: () => string;
 }
 
-/** `parwasm explore --port 0`, once it has printed the page's URL. */
-async function startExplore(): Promise<Explore> {
-  const child = spawn(process.execPath, [cli, 'explore', '--port', '0']);
+/** `parwasm explore --port 0` (and `extra` flags), once it has printed the page's URL. */
+async function startExplore(extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Explore> {
+  const child = spawn(process.execPath, [cli, 'explore', '--port', '0', ...extra], { env });
   let output = '';
   child.stdout.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr.on('data', (data: Buffer) => (output += data.toString()));
@@ -52,6 +53,35 @@ plainDescribe('parwasm explore', () => {
     expect(code).toBe(0);
     expect(explore.output()).toContain('stopped');
   });
+
+  // Linux only: elsewhere `open` calls the system's own opener, which would start a real browser.
+  plainIt.runIf(process.platform === 'linux')(
+    '--open hands the page to the default browser (xdg-open, which calls $BROWSER)',
+    async () => {
+      // Without a desktop session, xdg-open opens a URL with $BROWSER: here a script that writes
+      // its arguments to a file, and nothing else.
+      const dir = mkdtempSync(join(tmpdir(), 'parwasm-open-'));
+      const opened = join(dir, 'opened');
+      const browserScript = join(dir, 'browser');
+      // Written aside, then renamed: the test never reads a half-written file.
+      writeFileSync(browserScript, `#!/bin/sh\necho "$@" > '${opened}.part' && mv '${opened}.part' '${opened}'\n`, {
+        mode: 0o755,
+      });
+      const desktop =
+        /^(DISPLAY|WAYLAND_DISPLAY|XDG_CURRENT_DESKTOP|XDG_SESSION_DESKTOP|DESKTOP_SESSION|KDE_.*|GNOME_.*)$/;
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !desktop.test(name)));
+      env.BROWSER = browserScript;
+      const explore = await startExplore(['--open'], env);
+      try {
+        for (let tries = 0; tries < 200 && !existsSync(opened); tries++) await new Promise((r) => setTimeout(r, 25));
+        expect(existsSync(opened) ? readFileSync(opened, 'utf8').trim() : 'not opened').toBe(explore.url);
+      } finally {
+        explore.child.kill('SIGINT');
+        await once(explore.child, 'exit');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   plainIt('says so when its port is taken', async () => {
     const first = await startExplore();
