@@ -1,7 +1,7 @@
 // The command line as a new user meets it: Ctrl-C under a real terminal, bad output paths,
 // a closed pipe, sizes over the memory limit, symbolic links, the version.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,19 @@ describe('parwasm, as a new user meets it', () => {
     );
     expect({ status, stdout }).toEqual({ status: 1, stdout: '' });
     expect(stderr).toBe(`parwasm: cannot write --out ${out}: no such file or directory (ENOENT)\n`);
+  });
+
+  it.each([
+    ['the local command, on a row wider than --max-memory', ['--width', '2000000000', '--height', '1']],
+    ['the cluster command, with no cluster to reach', ['--cluster', 'redis://127.0.0.1:9', '--size', '8']],
+  ])('mandelbrot --out of %s that fails leaves an existing file as it was, and makes none', (_, args) => {
+    const existing = join(work, 'kept.png');
+    writeFileSync(existing, 'an earlier picture');
+    expect(run('mandelbrot', ...args, '--out', existing).status).not.toBe(0);
+    expect(readFileSync(existing, 'utf8')).toBe('an earlier picture');
+    const fresh = join(work, 'never-written.png');
+    expect(run('mandelbrot', ...args, '--out', fresh).status).not.toBe(0);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it.each([

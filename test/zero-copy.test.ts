@@ -161,6 +161,10 @@ describe('matmul on arrays from pool.alloc', () => {
     const reference = matmulReference(a, b);
     expect((await pool.matmul(a, b, { out })).data).toBe(out);
     expect(relativeFrobeniusError(out, reference)).toBeLessThan(1e-12);
+    // An empty out shares no byte, even one that starts inside b.data.
+    const empty = new Float64Array(buffer, 8 * 20, 0);
+    const product = await pool.matmul({ rows: 0, cols: 5, data: new Float64Array(0) }, b, { out: empty });
+    expect(product.data).toBe(empty);
   });
 
   it('gives an ordinary array when no out is asked for: later calls and writes to the inputs leave it alone', async () => {

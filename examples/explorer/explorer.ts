@@ -85,15 +85,15 @@ async function runOnce({ schedule, workers, chunk, view }: Settings): Promise<vo
   const lab = await poolFor(workers);
   status.textContent = `${schedule}: ${workers} workers, ${chunk} rows a chunk…`;
   const expectedMs = Number(document.body.dataset.lastMs ?? 500);
+  // Into an array of the pool's memory, so that the whole image is one run (an image returned
+  // as a new array larger than 4 MiB would pass through in bands, each split on its own).
+  const out = lab.alloc(Uint32Array, view.width * view.height);
   lanes.begin(workers, expectedMs);
   document.body.dataset.state = 'running'; // with empty lanes: what they show from now on is this run
   let frame = requestAnimationFrame(function draw() {
     lanes.drawLive();
     frame = requestAnimationFrame(draw);
   });
-  // Into an array of the pool's memory, so that the whole image is one run (an image returned
-  // as a new array larger than 4 MiB would pass through in bands, each split on its own).
-  const out = lab.alloc(Uint32Array, view.width * view.height);
   try {
     const { data, stats } = await lab.mandelbrot({
       ...view,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/client.js';
 import type { ClusterStats } from '../cluster/stats.js';
 import type { ClusterCommand } from './cluster-flag.js';
-import { openOut, writeOut } from './out-file.js';
+import { openOut } from './out-file.js';
 import { picture } from './view.js';
 import { productShape, randomMatrix } from './matmul.js';
 import { parseCommand, positiveInteger, UsageError } from './usage.js';
@@ -101,12 +101,13 @@ async function mandelbrot(args: string[]): Promise<void> {
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
   // Opened first, as the local command does: a path that cannot be written is one line, at once.
+  const run = runOptions(flags);
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using cluster = await open(flags.cluster);
-  const result = await cluster.mandelbrot({ ...view, ...runOptions(flags) });
+  const result = await cluster.mandelbrot({ ...view, ...run });
   if (out) {
     const { mandelbrotPng } = await import('../report/png.js');
-    await writeOut(out, flags.out!, mandelbrotPng(result, maxIter));
+    await out.write(mandelbrotPng(result, maxIter));
   }
   if (flags.json) {
     const { xmin, xmax, ymin, ymax } = view;
@@ -129,10 +130,11 @@ async function matmul(args: string[]): Promise<void> {
   });
   if (flags.help) return void console.log(HELP);
   const { m, n, k, dtype } = productShape(flags);
+  const run = runOptions(flags);
   const [a, b] = [randomMatrix(m, k, dtype), randomMatrix(k, n, dtype)];
   await using cluster = await open(flags.cluster);
   const start = performance.now();
-  const result = await cluster.matmul(a, b, runOptions(flags));
+  const result = await cluster.matmul(a, b, run);
   const ms = performance.now() - start;
   const gflops = (2 * m * n * k) / (ms * 1e6);
   if (flags.json) return void console.log(JSON.stringify({ m, n, k, dtype, ms, gflops, stats: result.stats }, null, 2));
@@ -144,10 +146,11 @@ async function wordcount(args: string[]): Promise<void> {
   if (flags.help) return void console.log(HELP);
   if (positionals.length === 0) throw new UsageError('wordcount needs at least one file or directory');
   const top = positiveInteger(flags.top, 'top') ?? 20;
+  const run = runOptions(flags);
   // Absolute paths: the nodes may run in other directories (on a shared filesystem).
   const files = (await Promise.all(positionals.map(filesBelow))).flat();
   await using cluster = await open(flags.cluster);
-  const result = await cluster.wordCount({ files }, runOptions(flags));
+  const result = await cluster.wordCount({ files }, run);
   if (flags.json) {
     const { totalWords, counts, stats } = result;
     return void console.log(

@@ -2,7 +2,7 @@
 import { createPool } from '../pool/create-pool.js';
 import type { Pool } from '../pool/pool.js';
 import { mandelbrotPng } from '../report/png.js';
-import { openOut, writeOut } from './out-file.js';
+import { openOut } from './out-file.js';
 import { poolOptions, progressBar, RUN_FLAGS, RUN_FLAGS_HELP, runOptions, summary, workerRows } from './run-flags.js';
 import { parseCommand } from './usage.js';
 import { picture } from './view.js';
@@ -61,7 +61,7 @@ export async function runMandelbrot(args: string[]): Promise<void> {
       onProgress: (done, total) => bar.update(done, total),
     })
     .finally(() => bar.stop());
-  if (out) await writeOut(out, flags.out!, mandelbrotPng(result, maxIter));
+  if (out) await out.write(mandelbrotPng(result, maxIter));
   if (flags.json) {
     const { xmin, xmax, ymin, ymax } = view;
     console.log(

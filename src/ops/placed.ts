@@ -30,9 +30,9 @@ export function overlaps(one: Placed<ArrayBufferView>, other: Placed<ArrayBuffer
   return x.buffer === y.buffer && intersect(x.byteOffset, x, y.byteOffset, y);
 }
 
-/** Whether `x`, from byte `xAt`, and `y`, from byte `yAt`, share a byte. */
+/** Whether `x`, from byte `xAt`, and `y`, from byte `yAt`, share a byte (an empty one shares none). */
 function intersect(xAt: number, x: ArrayBufferView, yAt: number, y: ArrayBufferView): boolean {
-  return xAt < yAt + y.byteLength && yAt < xAt + x.byteLength;
+  return x.byteLength > 0 && y.byteLength > 0 && xAt < yAt + y.byteLength && yAt < xAt + x.byteLength;
 }
 
 /** Writes one element of every 4 KiB page of a fresh array, which makes the system map them:
