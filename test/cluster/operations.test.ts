@@ -83,6 +83,18 @@ redisServer.describe('a cluster of two nodes', () => {
     });
   }
 
+  redisServer.it('computes jobs larger than a band exactly: each node interleaves its rows', async () => {
+    // Jobs of 1000 rows of 1100 pixels (4.4 MB, over a band's 4 MiB): on each node, two bands
+    // of every other row, the second job's starting at row 1000. No trace: traced bands are
+    // consecutive rows.
+    const view = { width: 1100, height: 2000, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 20 };
+    const result = await cluster.mandelbrot({ ...view, schedule: 'static', chunk: 1000 });
+    const expected = mandelbrotJs(view);
+    expect(result.data.findIndex((value, i) => value !== expected[i])).toBe(-1);
+    expect(result.stats.jobs).toBe(2);
+    await expectAccounted(result.stats);
+  });
+
   redisServer.it('spreads a dynamic operation over both nodes', async () => {
     const view = { width: 200, height: 120, xmin: -2, xmax: 0.5, ymin: -1.25, ymax: 1.25, maxIter: 3000 };
     const { stats } = await cluster.mandelbrot({ ...view, chunk: 4 });
