@@ -100,8 +100,8 @@ async function mandelbrot(args: string[]): Promise<void> {
   // The local command's reading of the picture's flags, so both draw the same picture.
   const { label, ...view } = picture(flags);
   const { width, height, maxIter } = view;
-  // Opened first, as the local command does: a path that cannot be written is one line, at once.
   const run = runOptions(flags);
+  // Opened first, as the local command does: a path that cannot be written is one line, at once.
   await using out = flags.out === undefined ? undefined : await openOut(flags.out);
   await using cluster = await open(flags.cluster);
   const result = await cluster.mandelbrot({ ...view, ...run });
