@@ -7,6 +7,7 @@ import type { Turn } from '../engine/executor.js';
 import { auxiliaryRun, parallelFor, type ValidatedRunOptions } from '../schedule/parallel-for.js';
 import type { RunStats } from '../schedule/telemetry.js';
 import { fileStatusError } from './file-status.js';
+import { offsets } from './word-batches.js';
 
 /** The files' sizes, and how to read files [first, last) one after another to `at`. */
 export interface MeasuredFiles {
@@ -50,7 +51,8 @@ export async function measureFiles(
     read: async (first, last, to) => {
       // A fresh view: allocations since may have grown the memory.
       const batch = arena.u32(table, files.length * ENTRY_WORDS);
-      for (let i = first, place = to; i < last; place += sizes[i]!, i++) batch[ENTRY_WORDS * i + 2] = place;
+      // Laid one after another, as the segments are planned (word-batches.ts).
+      offsets(sizes.slice(first, last)).forEach((offset, i) => (batch[ENTRY_WORDS * (first + i) + 2] = to + offset));
       const call = { kernel: builtins.kernel('readFiles'), n: last - first, args: fileArgs(first) };
       const stats = await parallelFor(turn, call, perFile);
       throwForFailedFile(arena.i32(status + first * 4, last - first), files, first);
